@@ -1,0 +1,68 @@
+"""Copyright and site-credit boilerplate: every copy, also when glued onto the previous line."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaners.base import Cleaner
+from cleaners.page import Page, Span
+
+# A boilerplate line is short; a long line that mentions copyright is prose.
+MAX_LEN = 200
+_QUOTES = "\"“”«»„"
+
+# Where boilerplate may start inside a line: right after a lowercase letter,
+# digit or closing punctuation with no space, which is what bad text extraction
+# produces when it drops the block break ("...highwayMaintained and developed by").
+_GLUED_RE = re.compile(
+    r"(?<=[a-z0-9.!?)\]])"
+    r"(?=(?:Maintained|Designed|Developed|Powered|Hosted|All [Rr]ights [Rr]eserved|Copyright|©))"
+)
+_CREDIT_RE = re.compile(
+    r"(?:Maintained|Designed|Developed|Powered|Hosted|Built|Created|Managed)"
+    r"(?: and (?:developed|designed|maintained|hosted|managed|powered))? by\s+\S",
+)
+_RIGHTS_RE = re.compile(r"\ball rights reserved\b|\bكل الحقوق محفوظة|\bجميع الحقوق محفوظة", re.I)
+_COPYRIGHT_START_RE = re.compile(r"(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©|\(c\)|(?:19|20)\d\d))", re.I)
+_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def boilerplate_reason(text: str) -> str | None:
+    """Why ``text`` (a whole line, or the tail of one) is boilerplate, or None."""
+    if len(text) > MAX_LEN or any(q in text for q in _QUOTES):
+        return None
+    if _CREDIT_RE.match(text) and len(text.split()) <= 12:
+        return "site credit line"
+    if _COPYRIGHT_START_RE.match(text):
+        return "copyright notice"
+    if _RIGHTS_RE.search(text) and len(text.split()) <= 25:
+        return "all-rights-reserved notice"
+    if "©" in text and _YEAR_RE.search(text) and len(text.split()) <= 20:
+        return "copyright notice"
+    return None
+
+
+class CopyrightCleaner(Cleaner):
+    """Claims copyright, "all rights reserved" and "developed by" lines.
+
+    Only whole lines (or a line's tail glued on by extraction) are claimed, and
+    never a line carrying quotation marks, so a body sentence quoting "all
+    rights reserved" stays body.
+    """
+
+    label = "boilerplate"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        for line in page.lines():
+            reason = boilerplate_reason(line.text)
+            if reason:
+                yield self.span(line.start, line.end, reason)
+                continue
+            # Only a tail short enough to be boilerplate is worth looking at.
+            for m in _GLUED_RE.finditer(line.text, max(0, len(line.text) - MAX_LEN)):
+                tail = line.text[m.start() :]
+                reason = boilerplate_reason(tail)
+                if reason:
+                    yield self.span(line.start + m.start(), line.end, reason + " (glued to the previous line)")
+                    break

@@ -1,0 +1,191 @@
+"""Related-links footers: timestamped headline runs and header-led "Related"/"Read more" lists."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from cleaners.base import Cleaner
+from cleaners.chain import normalise_ws
+from cleaners.page import Line, Page, Span
+from cleaners.timestamps import Timestamp, find_timestamps
+
+MAX_TITLE = 200
+MAX_HEADER_ITEMS = 30
+
+HEADER_RE = re.compile(
+    r"(?:related(?: coverage| articles?| stories| news| posts| content| reading| links)?"
+    r"|read (?:more|also|next)|also read|see also|further reading|more (?:stories|news|articles)"
+    r"|more (?:from|on|in|about) [^\n]{1,40}|you (?:may|might) (?:also )?(?:like|be interested in)"
+    r"|recommended(?: for you| reading| stories| articles)?|most (?:read|popular|viewed)"
+    r"|(?:latest|top) (?:news|stories|headlines)|trending(?: now| stories)?|don[’']t miss"
+    r"|اقرأ أيضا|اقرأ أيضاً|أخبار ذات صلة|مواضيع ذات صلة)"
+    r"\s*[:：]?",
+    re.I,
+)
+# "Read more: <headline>" on one line.
+INLINE_RE = re.compile(r"(?:read (?:more|also)|also read|see also|related)\s*[:：|»>-]\s*(?=\S)", re.I)
+
+
+def is_headline(text: str) -> bool:
+    """Short, more than one word, and not a sentence ending in a full stop."""
+    if not (3 <= len(text) <= MAX_TITLE) or len(text.split()) < 2:
+        return False
+    return not (text.endswith(".") and not text.endswith("..."))
+
+
+@dataclass
+class _Entry:
+    start: int
+    end: int
+    title_start: int
+    title_end: int
+    stamp: Timestamp | None
+
+
+class RelatedLinksCleaner(Cleaner):
+    """Claims the "related articles" block that follows many news pages.
+
+    Two shapes are recognised. A run of two or more timestamps, each standing
+    at the start of a line or glued onto the previous headline, with a headline
+    between consecutive ones (``GMT 16:39 2017 Sunday ,05 November`` style; the
+    headline may come before or after its timestamp). And a header line
+    (``Related``, ``Read more``, ``More from X`` ...) followed by headline-like
+    lines. A timestamp inside a body sentence is preceded by a space in running
+    text and is never the start of a run, so it stays body.
+    """
+
+    label = "related"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        claimed: list[tuple[int, int]] = []
+        for entry in self._timestamp_runs(page):
+            claimed.append((entry.start, entry.end))
+            yield self._span(page, entry, "timestamped related headline")
+        yield from self._header_lists(page, claimed)
+
+    # -- timestamped runs -----------------------------------------------------
+
+    def _span(self, page: Page, e: _Entry, reason: str) -> Span:
+        title = normalise_ws(page.text[e.title_start : e.title_end])
+        data = {
+            "title": title,
+            "published": e.stamp.published if e.stamp else None,
+            "url": page.links.get(title),
+        }
+        if e.stamp and e.stamp.problem:
+            reason += f" ({e.stamp.problem})"
+        return self.span(e.start, e.end, reason, **data)
+
+    def _timestamp_runs(self, page: Page) -> Iterator[_Entry]:
+        text = page.text
+        lines = list(page.lines())
+        stamps: list[tuple[Timestamp, int]] = []  # (stamp, index of its line)
+        for i, line in enumerate(lines):
+            for ts in find_timestamps(text, line.start, line.end):
+                at_start = ts.start == line.start
+                glued = not at_start and not text[ts.start - 1].isspace()
+                if at_start or glued:
+                    stamps.append((ts, i))
+        # Split into runs: consecutive stamps with a headline-sized gap between.
+        runs: list[list[tuple[Timestamp, int]]] = []
+        for item in stamps:
+            if runs:
+                prev, prev_line = runs[-1][-1]
+                gap = text[prev.end : item[0].start].strip()
+                if item[1] - prev_line <= 2 and is_headline(normalise_ws(gap)) and page.is_free(prev.end, item[0].start):
+                    runs[-1].append(item)
+                    continue
+            runs.append([item])
+        for run in runs:
+            if len(run) >= 2:
+                yield from self._entries(page, lines, run)
+
+    def _entries(self, page: Page, lines: list[Line], run: list[tuple[Timestamp, int]]) -> Iterator[_Entry]:
+        text = page.text
+        first, first_line = run[0]
+        last, last_line = run[-1]
+        # Text after the last stamp: the rest of its line, or the next line if the stamp ends it.
+        tail: tuple[int, int] | None = None
+        if last.end < lines[last_line].end:
+            tail = (last.end, lines[last_line].end)
+        elif last_line + 1 < len(lines):
+            tail = (lines[last_line + 1].start, lines[last_line + 1].end)
+        if tail and not is_headline(normalise_ws(text[tail[0] : tail[1]])):
+            tail = None
+        stamp_first = first.start == lines[first_line].start and tail is not None
+        if stamp_first:
+            for (ts, _), (nxt, _) in zip(run, run[1:] + [(None, 0)]):
+                t_end = nxt.start if nxt is not None else tail[1]  # type: ignore[index]
+                t_start = _skip_ws(text, ts.end, t_end)
+                t_end = _trim_end(text, t_start, t_end)
+                yield _Entry(ts.start, t_end, t_start, t_end, ts)
+            return
+        # Headline first: the text before the first stamp is the first headline.
+        line = lines[first_line]
+        if first.start > line.start:
+            head: tuple[int, int] = (line.start, first.start)
+        elif first_line > 0:
+            head = (lines[first_line - 1].start, lines[first_line - 1].end)
+        else:
+            return
+        if not is_headline(normalise_ws(text[head[0] : head[1]])):
+            return
+        prev_end = head[0]
+        for ts, _ in run:
+            t_start = _skip_ws(text, prev_end, ts.start)
+            t_end = _trim_end(text, t_start, ts.start)
+            yield _Entry(t_start, ts.end, t_start, t_end, ts)
+            prev_end = ts.end
+
+    # -- header-led lists ---------------------------------------------------------
+
+    def _header_lists(self, page: Page, taken: list[tuple[int, int]]) -> Iterator[Span]:
+        def free(line: Line) -> bool:
+            return not any(s < line.end and line.start < e for s, e in taken)
+
+        lines = [ln for ln in page.lines() if free(ln)]
+        i = 0
+        while i < len(lines):
+            line = lines[i]
+            inline = INLINE_RE.match(line.text)
+            if inline and is_headline(line.text[inline.end() :]):
+                t_start = line.start + inline.end()
+                title = normalise_ws(page.text[t_start : line.end])
+                yield self.span(line.start, line.end, "inline read-more link", title=title, published=None, url=page.links.get(title))
+                i += 1
+                continue
+            header = HEADER_RE.fullmatch(line.text)
+            if not header:
+                i += 1
+                continue
+            items = []
+            j = i + 1
+            while j < len(lines) and len(items) < MAX_HEADER_ITEMS and is_headline(lines[j].text):
+                if page.links and lines[j].text not in page.links and normalise_ws(lines[j].text) not in page.links:
+                    break  # on an HTML page a related headline is a link
+                items.append(lines[j])
+                j += 1
+            if not items:
+                i += 1
+                continue
+            yield self.span(line.start, line.end, f"related-links header {line.text!r}")
+            for item in items:
+                title = normalise_ws(item.text)
+                stamp = next(iter(find_timestamps(page.text, item.start, item.end)), None)
+                published = stamp.published if stamp else None
+                yield self.span(item.start, item.end, "headline under a related-links header", title=title, published=published, url=page.links.get(title))
+            i = j
+
+
+def _skip_ws(text: str, start: int, end: int) -> int:
+    while start < end and text[start].isspace():
+        start += 1
+    return start
+
+
+def _trim_end(text: str, start: int, end: int) -> int:
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end

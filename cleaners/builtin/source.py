@@ -1,0 +1,134 @@
+"""Source attribution: ``source: X`` lines, wire datelines, credit lines and trailing agency tags."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaners.base import Cleaner
+from cleaners.page import Line, Page, Span
+
+#: Lower-cased spellings -> the name stored in ``source``.
+AGENCIES = {
+    "reuters": "Reuters",
+    "thomson reuters": "Reuters",
+    "afp": "AFP",
+    "agence france-presse": "AFP",
+    "agence france presse": "AFP",
+    "ap": "AP",
+    "associated press": "AP",
+    "the associated press": "AP",
+    "dpa": "dpa",
+    "xinhua": "Xinhua",
+    "anadolu": "Anadolu",
+    "anadolu agency": "Anadolu",
+    "aa": "Anadolu",
+    "upi": "UPI",
+    "efe": "EFE",
+    "ansa": "ANSA",
+    "bloomberg": "Bloomberg",
+    "pti": "PTI",
+    "ians": "IANS",
+    "ani": "ANI",
+    "wam": "WAM",
+    "spa": "SPA",
+    "kuna": "KUNA",
+    "mena": "MENA",
+    "qna": "QNA",
+    "tass": "TASS",
+    "kyodo": "Kyodo",
+    "yonhap": "Yonhap",
+    "sana": "SANA",
+}
+_AGENCY_ALT = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
+
+# "source: Alarabiya", "SOURCE : Reuters", "المصدر: وكالات". Also glued onto the
+# end of the previous sentence ("...al-Hariri.source: Alarabiya").
+_SOURCE_LINE_RE = re.compile(r"(?:sources?|المصدر|المصادر)\s?[:：]\s*(?P<name>[^\n:]{1,60}?)\s*[.。]?$", re.I)
+_SOURCE_GLUED_RE = re.compile(r"(?<=[.!?”\"])(?=(?:sources?|المصدر)\s?[:：])", re.I)
+# "BEIRUT (Reuters) -" / "PARIS, Nov 5 (AFP) —" at the start of the body.
+_DATELINE_RE = re.compile(
+    rf"(?P<place>[A-Z][^\n()]{{0,60}}?)\s?\((?P<agency>{_AGENCY_ALT})\)\s?[-–—]+\s?",
+    re.I,
+)
+# "Reporting by X; Editing by Y", also in parentheses.
+_CREDIT_RE = re.compile(
+    r"[(\[]?(?:additional )?(?:reporting|writing|editing|compiled|edited|written|translated|"
+    r"graphics|photos?|video)\s(?:by|and editing by)\s",
+    re.I,
+)
+# A whole line "— AFP", "(AFP)", "-- Reuters", or a body line ending with one.
+_TAG_LINE_RE = re.compile(rf"(?:[-–—]+\s?|\()(?P<agency>{_AGENCY_ALT})\)?\.?", re.I)
+_TAG_TAIL_RE = re.compile(rf"\s(?:[-–—]+\s?(?P<a1>{_AGENCY_ALT})|\((?P<a2>{_AGENCY_ALT})\))\.?$", re.I)
+
+
+def normalise_source(name: str) -> str:
+    name = name.strip().strip(".,;:-–— ")
+    return AGENCIES.get(name.lower(), name)
+
+
+class SourceCleaner(Cleaner):
+    """Claims where the article says it came from and names the source.
+
+    Only shapes that cannot be prose are claimed: a ``source:`` label with a
+    colon, a ``PLACE (Agency) -`` dateline on the first body line, credit lines
+    that start with "Reporting by", and an agency tag ending the last body line.
+    "A source close to the talks said" is a sentence and stays body. The whole
+    dateline, place included, is claimed as ``source`` (the place is kept in the
+    span's ``dateline``), because it is attribution, not article text.
+    """
+
+    label = "source"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        lines = list(page.lines())
+        if not lines:
+            return
+        claimed_lines: set[int] = set()
+        m = _DATELINE_RE.match(lines[0].text)
+        if m:
+            first = lines[0]
+            yield self.span(
+                first.start,
+                first.start + m.end(),
+                "wire dateline",
+                name=normalise_source(m["agency"]),
+                dateline=m["place"].strip(" ,"),
+            )
+            if m.end() >= len(first.text.rstrip()):
+                claimed_lines.add(0)
+        for i, line in enumerate(lines):
+            span = self._line(line)
+            if span is not None:
+                claimed_lines.add(i)
+                yield span
+        # The agency tag closes the last body line.
+        for i in range(len(lines) - 1, -1, -1):
+            if i in claimed_lines:
+                continue
+            yield from self._tail_tag(lines[i])
+            break
+
+    def _line(self, line: Line) -> Span | None:
+        text = line.text
+        m = _SOURCE_LINE_RE.match(text)
+        if m and len(m["name"].split()) <= 6:
+            return self.span(line.start, line.end, "source label", name=normalise_source(m["name"]))
+        if len(text) <= 600 and _CREDIT_RE.match(text):
+            return self.span(line.start, line.end, "credit line", credits=text.strip("()[] "))
+        if len(text) > 200:
+            return None
+        for g in _SOURCE_GLUED_RE.finditer(text, max(0, len(text) - 80)):
+            m = _SOURCE_LINE_RE.match(text, g.start())
+            if m and len(m["name"].split()) <= 6:
+                return self.span(line.start + g.start(), line.end, "source label (glued to the previous sentence)", name=normalise_source(m["name"]))
+        return None
+
+    def _tail_tag(self, line: Line) -> Iterator[Span]:
+        m = _TAG_LINE_RE.fullmatch(line.text)
+        if m:
+            yield self.span(line.start, line.end, "agency tag line", name=normalise_source(m["agency"]))
+            return
+        m = _TAG_TAIL_RE.search(line.text, max(0, len(line.text) - 60))
+        if m:
+            yield self.span(line.start + m.start(), line.end, "agency tag ending the article", name=normalise_source(m["a1"] or m["a2"]))

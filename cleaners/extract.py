@@ -1,0 +1,198 @@
+"""HTML to the raw text the cleaner chain sees, with trafilatura's metadata and the page's links."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
+
+import lxml.etree
+import lxml.html
+from cssselect import GenericTranslator, SelectorError
+
+from cleaners.chain import normalise_ws
+from cleaners.decode import InputError
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+logger = logging.getLogger(__name__)
+
+#: Tags whose boundaries are line breaks when a container is turned into text.
+BLOCK_TAGS = frozenset(
+    "address article aside blockquote br dd div dl dt figcaption figure footer form h1 h2 h3 h4 h5 h6 "
+    "header hr li main nav ol p pre section table tbody td th thead tr ul".split()
+)
+SKIP_TAGS = frozenset("script style noscript template svg iframe object embed head".split())
+_LANG_RE = re.compile(r"^[A-Za-z]{2,3}")
+
+
+class ExtractionError(InputError):
+    """The HTML could not be turned into text."""
+
+
+@dataclass
+class Extracted:
+    text: str
+    title: str | None = None
+    published: str | None = None
+    author: str | None = None
+    language: str | None = None
+    #: Whitespace-normalised anchor text -> absolute http(s) URL.
+    links: dict[str, str] = field(default_factory=dict)
+    #: Other page signals (JSON-LD types, og:type) for the is-this-an-article decision.
+    signals: dict[str, Any] = field(default_factory=dict)
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement:
+    """Parse hostile or malformed HTML without raising from inside lxml."""
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    # lxml refuses str input that carries an XML encoding declaration.
+    html = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", html, count=1)
+    try:
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError) as exc:
+        raise ExtractionError(f"unparseable HTML ({exc})") from None
+    if root is None:
+        raise ExtractionError("unparseable HTML (no document element)")
+    return root
+
+
+def page_links(root: lxml.html.HtmlElement, base_url: str | None) -> dict[str, str]:
+    """Anchor text -> absolute URL, for the related-links cleaner; only http(s) targets."""
+    links: dict[str, str] = {}
+    for a in root.iter("a"):
+        href = (a.get("href") or "").strip()
+        text = normalise_ws(a.text_content())
+        if not href or not text or text in links:
+            continue
+        url = urljoin(base_url or "", href)
+        if url.startswith(("http://", "https://")):
+            links[text] = url
+    return links
+
+
+def page_language(root: lxml.html.HtmlElement) -> str | None:
+    candidates = [root.get("lang"), root.get("xml:lang")]
+    candidates += root.xpath("//meta[@http-equiv='content-language' or @property='og:locale']/@content")
+    for value in candidates:
+        m = _LANG_RE.match((value or "").strip())
+        if m:
+            return m.group(0).lower()
+    return None
+
+
+def container_text(root: lxml.html.HtmlElement, css: str) -> str:
+    """Text of the elements matching ``css``, with a line break at every block boundary."""
+    try:
+        xpath = GenericTranslator().css_to_xpath(css)
+    except SelectorError as exc:
+        raise ExtractionError(f"bad container selector {css!r}: {exc}") from None
+    parts: list[str] = []
+
+    def walk(el: Any) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if tag in SKIP_TAGS:
+            if el.tail:
+                parts.append(el.tail)
+            return
+        block = tag in BLOCK_TAGS
+        if block:
+            parts.append("\n")
+        if el.text:
+            parts.append(el.text)
+        for child in el:
+            walk(child)
+        if block:
+            parts.append("\n")
+        if el.tail:
+            parts.append(el.tail)
+
+    for el in root.xpath(xpath):
+        tail, el.tail = el.tail, None
+        walk(el)
+        el.tail = tail
+        parts.append("\n")
+    lines = (normalise_ws(line) for line in "".join(parts).split("\n"))
+    return "\n".join(line for line in lines if line)
+
+
+class TrafilaturaExtractor:
+    """Turns HTML into text with trafilatura, keeping what it leaks for the cleaners.
+
+    trafilatura's own deduplication is off: a repeated copyright footer must
+    reach the chain twice so that both copies are claimed and recorded. With a
+    ``container`` CSS selector (a site profile's article container) the
+    container's text is taken as is instead, so nothing in it is dropped.
+    Options come from the ``SIEVE_EXTRACTOR_OPTIONS`` setting (keyword
+    arguments of ``trafilatura.extract``).
+    """
+
+    defaults: dict[str, Any] = {"include_comments": False, "include_tables": True, "deduplicate": False}
+
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        self.options = {**self.defaults, **(options or {})}
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> TrafilaturaExtractor:
+        return cls(crawler.settings.getdict("SIEVE_EXTRACTOR_OPTIONS"))
+
+    def extract(self, html: str, url: str | None = None, container: str | None = None) -> Extracted:
+        import trafilatura
+        from trafilatura.metadata import extract_metadata
+
+        root = parse_html(html)
+        links = page_links(root, url)
+        language = page_language(root)
+        signals = article_signals(root)
+        try:
+            meta = extract_metadata(root, default_url=url)
+        except Exception as exc:  # metadata is a bonus; never lose the page over it
+            logger.debug("metadata extraction failed for %s: %r", url, exc)
+            meta = None
+        if container:
+            text = container_text(root, container)
+        else:
+            try:
+                text = trafilatura.extract(root, url=url, output_format="txt", **self.options) or ""
+            except Exception as exc:
+                raise ExtractionError(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
+        if not text.strip():
+            raise ExtractionError("no article text found in the HTML")
+        return Extracted(
+            text=text,
+            title=getattr(meta, "title", None),
+            published=getattr(meta, "date", None),
+            author=getattr(meta, "author", None),
+            language=language or getattr(meta, "language", None),
+            links=links,
+            signals=signals,
+        )
+
+
+def article_signals(root: lxml.html.HtmlElement) -> dict[str, Any]:
+    """Cheap hints that a page is an article rather than an index."""
+    import json
+
+    types: list[str] = []
+    for script in root.xpath("//script[@type='application/ld+json']/text()")[:10]:
+        try:
+            data = json.loads(script)
+        except ValueError:
+            continue
+        stack = [data]
+        while stack and len(types) < 50:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item[:50])
+            elif isinstance(item, dict):
+                t = item.get("@type")
+                types.extend(t if isinstance(t, list) else [t] if isinstance(t, str) else [])
+                if "@graph" in item:
+                    stack.append(item["@graph"])
+    og = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
+    return {"jsonld_types": types, "og_type": og or None, "has_article_tag": bool(root.xpath("//article"))}

@@ -1,0 +1,1 @@
+"""Sieve's Scrapy project: settings, spiders, item pipelines and commands."""

@@ -1,0 +1,1 @@
+"""Sieve's Scrapy commands (``COMMANDS_MODULE``), one command a module."""

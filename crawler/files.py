@@ -1,0 +1,40 @@
+"""Local page files: which files are pages, and how their bytes become text for the chain."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from cleaners.decode import decode_html, decode_text, gunzip
+
+PAGE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".txt.gz")
+
+
+def is_page(path: Path) -> bool:
+    return path.name.lower().endswith(PAGE_SUFFIXES)
+
+
+def find_pages(root: Path) -> Iterator[Path]:
+    """Page files under ``root``, recursively, in a stable (sorted) order."""
+    for path in sorted(root.rglob("*")):
+        if path.is_file() and is_page(path) and not any(p.startswith(".") for p in path.relative_to(root).parts):
+            yield path
+
+
+def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None = None) -> tuple[str, bool, str]:
+    """``(content, is_html, encoding)`` for a page file's bytes, by its name.
+
+    ``.txt`` is raw text handed straight to the cleaners; ``.html`` goes through
+    extraction; ``.gz`` is decompressed first. A name with no known suffix
+    (stdin) is HTML when it starts like markup.
+    """
+    lower = name.lower()
+    if lower.endswith(".gz") or data[:2] == b"\x1f\x8b":
+        data = gunzip(data, max_bytes)
+        lower = lower.removesuffix(".gz")
+    if lower.endswith(".txt"):
+        return decode_text(data, max_bytes), False, "utf-8"
+    if lower.endswith((".html", ".htm")) or data.lstrip()[:1] == b"<":
+        text, encoding = decode_html(data, content_type, max_bytes)
+        return text, True, encoding
+    return decode_text(data, max_bytes), False, "utf-8"

@@ -1,0 +1,5 @@
+"""Item pipelines: cleaning (300), then storage."""
+
+from crawler.pipelines.clean import CleanPipeline
+
+__all__ = ["CleanPipeline"]

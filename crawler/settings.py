@@ -1,0 +1,62 @@
+"""Scrapy settings for Sieve: polite crawling defaults and the cleaner chain."""
+
+BOT_NAME = "sieve"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"
+
+# -- the cleaner chain (ordered like ITEM_PIPELINES; lower runs first, None disables) --
+CLEANERS_BASE = {
+    "cleaners.builtin.CopyrightCleaner": 100,
+    "cleaners.builtin.RelatedLinksCleaner": 200,
+    "cleaners.builtin.SourceCleaner": 300,
+}
+CLEANERS: dict[str, int | None] = {}
+# {"dotted.path.or.Name": ["example.com", ...]}: run a cleaner on those sites only.
+CLEANERS_DOMAINS: dict[str, list[str]] = {}
+
+SIEVE_EXTRACTOR = "cleaners.extract.TrafilaturaExtractor"
+SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {}
+# Largest page (or decompressed .gz) Sieve will clean; also the crawl's DOWNLOAD_MAXSIZE.
+SIEVE_MAX_BYTES = 10 * 1024 * 1024
+
+# -- politeness and safety ------------------------------------------------------------------
+USER_AGENT = "Sieve/0.1 (news article cleaner; +https://github.com/sieve-news/sieve)"
+ROBOTSTXT_OBEY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_MAXSIZE = SIEVE_MAX_BYTES
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+DOWNLOAD_TIMEOUT = 30
+# Scrapy 2.19 otherwise opens a local control server that can execute code.
+REMOTE_CONTROL_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Development cache: -s HTTPCACHE_ENABLED=1
+HTTPCACHE_ENABLED = False
+HTTPCACHE_DIR = "httpcache"
+HTTPCACHE_EXPIRATION_SECS = 0
+
+ITEM_PIPELINES = {
+    "crawler.pipelines.CleanPipeline": 300,
+    # "crawler.pipelines.DatabasePipeline": 800,  (storage: see storage/)
+}
+
+# Exports (-O out.jsonl) carry the output contract of `scrapy clean`, not the raw page.
+FEED_EXPORT_FIELDS = [
+    "url",
+    "title",
+    "published",
+    "author",
+    "language",
+    "body",
+    "source",
+    "related_links",
+    "boilerplate",
+    "segments",
+    "errors",
+]
+FEED_EXPORT_ENCODING = "utf-8"
+
+LOG_LEVEL = "INFO"
