@@ -122,8 +122,16 @@ class CleanerChain:
         *,
         domains: Mapping[str, Sequence[str]] | None = None,
         stats: StatsCollector | None = None,
+        paths: Sequence[str] | None = None,
     ) -> None:
         self.cleaners = list(cleaners)
+        #: Dotted path each cleaner was loaded from, aligned with ``cleaners``
+        #: (a cleaner that raised ``NotConfigured`` is in neither).
+        if paths is None:
+            paths = [f"{type(c).__module__}.{type(c).__qualname__}" for c in cleaners]
+        self.paths = list(paths)
+        if len(self.paths) != len(self.cleaners):
+            raise ValueError("CleanerChain: paths must name every cleaner, in order")
         domains = domains or {}
         self._domains = {c.name: tuple(domains.get(c.name, c.domains)) for c in self.cleaners}
         self.stats = stats
@@ -132,7 +140,7 @@ class CleanerChain:
     def from_crawler(cls, crawler: Crawler) -> CleanerChain:
         settings = crawler.settings
         cleaners: list[Cleaner] = []
-        paths: dict[str, str] = {}
+        paths: list[str] = []
         for path in build_component_list(settings.getwithbase("CLEANERS")):
             try:
                 cleaner_cls = load_object(path)
@@ -146,22 +154,26 @@ class CleanerChain:
                 logger.info("Disabled cleaner %s: %s", path, exc)
                 continue
             cleaners.append(cleaner)
-            paths[cleaner.name] = path
+            paths.append(path)
         scoped = settings.getdict("CLEANERS_DOMAINS")  # keyed by dotted path or cleaner name
         domains: dict[str, list[str]] = {}
-        for c in cleaners:
-            for key in (paths[c.name], c.name):
+        for c, path in zip(cleaners, paths, strict=True):
+            for key in (path, c.name):
                 if key in scoped:
                     value = scoped[key]
                     domains[c.name] = [value] if isinstance(value, str) else list(value)
         stats = getattr(crawler, "_stats", None)
-        return cls(cleaners, domains=domains, stats=stats)
+        return cls(cleaners, domains=domains, stats=stats, paths=paths)
 
     @property
     def fingerprint(self) -> str:
         """Names, versions and order of the cleaners: changes when the output may change."""
         desc = ";".join(f"{c.name}@{c.version}:{','.join(self._domains[c.name])}" for c in self.cleaners)
         return hashlib.sha256(desc.encode()).hexdigest()[:16]
+
+    def scope(self, cleaner: Cleaner) -> tuple[str, ...]:
+        """The domains ``cleaner`` runs on; empty means every site."""
+        return self._domains[cleaner.name]
 
     def describe(self) -> list[str]:
         return [f"{c.name}@{c.version}" for c in self.cleaners]

@@ -9,6 +9,7 @@ from typing import Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from scrapy.utils.conf import build_component_list
+from scrapy.utils.misc import load_object
 
 from crawler.components import load_chain, offline_crawler
 
@@ -31,15 +32,42 @@ class Command(ScrapyCommand):
         except ValueError as exc:
             raise UsageError(str(exc), print_help=False) from None
         print("Enabled, in order (CLEANERS over CLEANERS_BASE):")
-        enabled_paths = build_component_list(merged)
-        for path, cleaner in zip(enabled_paths, chain.cleaners):
-            scope = ", ".join(chain._domains[cleaner.name]) or "all sites"
+        listed = build_component_list(merged)
+        for path, cleaner in zip(chain.paths, chain.cleaners, strict=True):
+            scope = ", ".join(chain.scope(cleaner)) or "all sites"
             print(f"  {merged[path]:>5}  {path}  [{cleaner.label}] v{cleaner.version}  ({scope})")
         print(f"  chain fingerprint: {chain.fingerprint}")
         print("Installed (entry point group 'sieve.cleaners' and settings):")
-        installed = {ep.value.replace(":", "."): ep.name for ep in entry_points(group=ENTRY_POINT_GROUP)}
-        for path in merged:
-            installed.setdefault(path, "")
-        for path in sorted(installed):
-            state = "enabled" if path in enabled_paths else "disabled" if path in merged else "not in CLEANERS"
+        for path, state in installed_cleaners(merged, listed, chain.paths):
             print(f"  {path}  ({state})")
+
+
+def installed_cleaners(merged: dict[str, Any], listed: list[str], enabled: list[str]) -> list[tuple[str, str]]:
+    """(dotted path, state) for every cleaner in the entry-point group or the settings.
+
+    An entry point and a settings key naming the same class (``cleaners.builtin.X``
+    and ``cleaners.builtin.x:X``) are one cleaner, shown under the settings key.
+    """
+    by_class: dict[Any, str] = {}
+    rows: dict[str, str] = {}
+    for path in merged:
+        try:
+            by_class.setdefault(load_object(path), path)
+        except (ImportError, AttributeError, ValueError, NameError):
+            pass
+        if path in enabled:
+            rows[path] = "enabled"
+        elif path in listed:
+            rows[path] = "disabled: raised NotConfigured (see the log)"
+        else:
+            rows[path] = "disabled: None in CLEANERS"
+    for ep in entry_points(group=ENTRY_POINT_GROUP):
+        dotted = ep.value.replace(":", ".")
+        try:
+            cls = ep.load()
+        except Exception as exc:  # a broken plugin must not hide the others
+            rows.setdefault(dotted, f"entry point {ep.name!r} is not importable: {exc}")
+            continue
+        if cls not in by_class:
+            rows.setdefault(dotted, f"not in CLEANERS (entry point {ep.name!r})")
+    return sorted(rows.items())

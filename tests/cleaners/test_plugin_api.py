@@ -1,0 +1,141 @@
+"""The plugin API as a third party uses it: enable, order, scope, switch off, and survive bad cleaners."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+
+import pytest
+from scrapy.exceptions import NotConfigured
+
+from cleaners.base import Cleaner
+from cleaners.page import Page, Span
+from tests.conftest import make_chain, run_scrapy
+
+HERE = __name__  # dotted module path of the cleaners below, for CLEANERS
+
+
+class ShoutCleaner(Cleaner):
+    """Claims lines written in capitals, with a plugin label of its own."""
+
+    label = "shout"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        for line in page.lines():
+            if len(line.text) > 3 and line.text.isupper():
+                yield self.span(line.start, line.end, "all capitals")
+
+
+class NeedsSettingCleaner(ShoutCleaner):
+    """Switches itself off unless SHOUT_ON is set, as Scrapy components do."""
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        if not crawler.settings.getbool("SHOUT_ON"):
+            raise NotConfigured("SHOUT_ON is not set")
+        return cls()
+
+
+class BrokenCleaner(Cleaner):
+    label = "broken"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        yield self.span(0, 1, "claims the first character, then fails")
+        raise RuntimeError("plugin bug")
+
+
+class OverlapCleaner(Cleaner):
+    label = "overlap"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        m = re.search(r"\S+ \S+", page.text)
+        if m:
+            yield self.span(m.start(), m.end(), "two words")
+            yield self.span(m.start() + 1, m.end(), "the same words again")
+
+
+TEXT = (
+    "Police closed the road on Monday.\nBREAKING NEWS\nThe road reopened later.\n"
+    "source: Reuters\n© 2021 Example News. All rights reserved."
+)
+
+
+def labels(result) -> list[str]:
+    return [s.label for s in result.segments()]
+
+
+def test_custom_cleaner_runs_in_its_order_with_its_own_label():
+    chain = make_chain(CLEANERS={f"{HERE}.ShoutCleaner": 50})
+    assert chain.paths == [
+        f"{HERE}.ShoutCleaner",
+        *(f"cleaners.builtin.{n}Cleaner" for n in ("Copyright", "RelatedLinks", "Source")),
+    ]
+    assert type(chain.cleaners[0]) is ShoutCleaner
+    result = chain.run(Page(TEXT))
+    shout = [s for s in result.spans if s.label == "shout"]
+    assert [TEXT[s.start : s.end] for s in shout] == ["BREAKING NEWS"]
+    assert shout[0].cleaner == "ShoutCleaner"
+    assert result.to_dict()["body"] == "Police closed the road on Monday.\nThe road reopened later."
+
+
+def test_none_disables_a_builtin_and_order_numbers_reorder():
+    chain = make_chain(CLEANERS={"cleaners.builtin.SourceCleaner": None, "cleaners.builtin.CopyrightCleaner": 900})
+    assert chain.paths == ["cleaners.builtin.RelatedLinksCleaner", "cleaners.builtin.CopyrightCleaner"]
+    got = chain.run(Page(TEXT)).to_dict()
+    assert got["source"] is None
+    assert "source: Reuters" in got["body"]
+
+
+def test_not_configured_switches_one_cleaner_off_and_keeps_paths_aligned():
+    off = make_chain(CLEANERS={f"{HERE}.NeedsSettingCleaner": 50})
+    assert f"{HERE}.NeedsSettingCleaner" not in off.paths
+    assert len(off.paths) == len(off.cleaners) == 3
+    assert all(type(c).__name__ in p for p, c in zip(off.paths, off.cleaners, strict=True))
+    on = make_chain(CLEANERS={f"{HERE}.NeedsSettingCleaner": 50}, SHOUT_ON=True)
+    assert on.paths[0] == f"{HERE}.NeedsSettingCleaner"
+    assert "shout" in labels(on.run(Page(TEXT)))
+
+
+def test_cleaners_domains_scopes_a_cleaner_to_some_sites():
+    chain = make_chain(
+        CLEANERS={f"{HERE}.ShoutCleaner": 50}, CLEANERS_DOMAINS={f"{HERE}.ShoutCleaner": ["example.com"]}
+    )
+    assert "shout" in labels(chain.run(Page(TEXT, domain="www.example.com")))
+    assert "shout" not in labels(chain.run(Page(TEXT, domain="other.org")))
+    assert "shout" not in labels(chain.run(Page(TEXT)))  # no domain: a scoped cleaner does not run
+
+
+def test_a_raising_cleaner_is_recorded_and_the_others_keep_their_spans():
+    chain = make_chain(CLEANERS={f"{HERE}.BrokenCleaner": 50})
+    got = chain.run(Page(TEXT)).to_dict()
+    assert got["errors"] == [{"stage": "clean", "cleaner": "BrokenCleaner", "message": "RuntimeError: plugin bug"}]
+    assert "broken" not in [s["label"] for s in got["segments"]]  # a failed cleaner's partial output is dropped
+    assert got["source"] == "Reuters"
+    assert got["boilerplate"] == ["© 2021 Example News. All rights reserved."]
+
+
+def test_overlapping_spans_from_one_cleaner_give_an_error_and_keep_the_first():
+    chain = make_chain(CLEANERS={f"{HERE}.OverlapCleaner": 50})
+    got = chain.run(Page(TEXT)).to_dict()
+    overlap = [s for s in got["segments"] if s["label"] == "overlap"]
+    assert [(s["start"], s["end"]) for s in overlap] == [(0, len("Police closed"))]
+    assert len(got["errors"]) == 1
+    assert got["errors"][0]["cleaner"] == "OverlapCleaner"
+    assert "overlaps" in got["errors"][0]["message"]
+
+
+def test_a_cleaner_that_is_not_importable_is_a_clear_error():
+    with pytest.raises(ValueError, match="CLEANERS: 'no.such.Cleaner' is not importable"):
+        make_chain(CLEANERS={"no.such.Cleaner": 10})
+
+
+def test_scrapy_clean_loads_a_custom_cleaner_from_the_command_line(tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(TEXT, encoding="utf-8")
+    cleaners = json.dumps({f"{HERE}.ShoutCleaner": 50, "cleaners.builtin.SourceCleaner": None})
+    proc = run_scrapy("clean", "-s", f"CLEANERS={cleaners}", str(page), timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    got = json.loads(proc.stdout)
+    assert [s["label"] for s in got["segments"]] == ["body", "shout", "body", "boilerplate"]
+    assert got["source"] is None

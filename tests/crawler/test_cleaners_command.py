@@ -1,0 +1,72 @@
+"""``scrapy cleaners``: what is installed against what runs, in order, after NotConfigured and None."""
+
+from __future__ import annotations
+
+import json
+
+from tests.conftest import run_scrapy
+
+PLUGINS = "tests.cleaners.test_plugin_api"
+
+
+def enabled_rows(out: str) -> list[str]:
+    """Dotted paths of the 'Enabled, in order' section, in printed order."""
+    section = out.split("Enabled, in order", 1)[1].split("chain fingerprint", 1)[0]
+    return [line.split()[1] for line in section.splitlines()[1:] if line.strip()]
+
+
+def installed_states(out: str) -> dict[str, str]:
+    section = out.split("Installed (", 1)[1]
+    rows = {}
+    for line in section.splitlines()[1:]:
+        if line.strip():
+            path, _, state = line.strip().partition("  ")
+            rows[path] = state.strip("() ")
+    return rows
+
+
+def test_default_chain_lists_the_builtins_in_order_and_once_each():
+    proc = run_scrapy("cleaners", timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    builtins = [
+        "cleaners.builtin.CopyrightCleaner",
+        "cleaners.builtin.RelatedLinksCleaner",
+        "cleaners.builtin.SourceCleaner",
+    ]
+    assert enabled_rows(out) == builtins
+    # The entry points name the same classes by module path: listed once, under the settings key.
+    assert installed_states(out) == dict.fromkeys(builtins, "enabled")
+
+
+def test_reordered_disabled_and_not_configured_cleaners_line_up():
+    cleaners = {
+        f"{PLUGINS}.NeedsSettingCleaner": 50,  # raises NotConfigured: must not shift the rows below
+        f"{PLUGINS}.ShoutCleaner": 150,
+        "cleaners.builtin.SourceCleaner": None,
+        "cleaners.builtin.CopyrightCleaner": 900,
+    }
+    proc = run_scrapy("cleaners", "-s", f"CLEANERS={json.dumps(cleaners)}", timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    assert "Traceback" not in proc.stderr.decode()
+    assert enabled_rows(out) == [
+        f"{PLUGINS}.ShoutCleaner",
+        "cleaners.builtin.RelatedLinksCleaner",
+        "cleaners.builtin.CopyrightCleaner",
+    ]
+    section = out.split("Enabled, in order", 1)[1]
+    assert f"150  {PLUGINS}.ShoutCleaner  [shout]" in section
+    assert "900  cleaners.builtin.CopyrightCleaner  [boilerplate]" in section
+    states = installed_states(out)
+    assert states[f"{PLUGINS}.NeedsSettingCleaner"].startswith("disabled: raised NotConfigured")
+    assert states["cleaners.builtin.SourceCleaner"] == "disabled: None in CLEANERS"
+    assert states[f"{PLUGINS}.ShoutCleaner"] == "enabled"
+
+
+def test_a_bad_cleaners_setting_is_one_clear_line():
+    proc = run_scrapy("cleaners", "-s", 'CLEANERS={"no.such.Cleaner": 10}', timeout=120)
+    err = proc.stderr.decode()
+    assert proc.returncode != 0
+    assert "Traceback" not in err
+    assert "CLEANERS: 'no.such.Cleaner' is not importable" in err
