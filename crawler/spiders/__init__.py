@@ -1,0 +1,1 @@
+"""Sieve's spiders: ``fixtures`` (local files), ``articles`` (generic news crawl) and site profiles."""

@@ -1,0 +1,64 @@
+"""Turning a downloaded response into a PageItem: size limit, content type, charset, fetch errors."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timezone
+
+from scrapy.http import Response
+
+from cleaners.decode import InputError, decode_html
+from cleaners.process import error_record
+from crawler.items import PageItem
+
+logger = logging.getLogger(__name__)
+
+#: The only content types whose body is extracted; anything else is recorded and skipped.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat()
+
+
+def header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value is not None else None
+
+
+def fetch_error(url: str, message: str, **fields: object) -> PageItem:
+    """A page that could not be fetched or decoded: no content, one fetch-stage error."""
+    return PageItem(url=url, content=None, errors=[error_record("fetch", message)], fetched_at=utc_now(), **fields)  # type: ignore[arg-type]
+
+
+def media_type(content_type: str | None) -> str:
+    return (content_type or "").split(";", 1)[0].strip().lower()
+
+
+def html_item(response: Response, max_bytes: int, container: str | None = None) -> PageItem:
+    """A live HTML response as a PageItem, decoded from its bytes (never ``response.text``).
+
+    The charset comes from the Content-Type header, a BOM or a ``<meta>``
+    declaration; without one strict UTF-8 is tried before charset_normalizer's
+    guess (Scrapy's own guess reads mostly-English UTF-8 with one Arabic
+    sentence as cp1250). The encoding used is recorded on the item.
+    """
+    content_type = header(response, "Content-Type")
+    common = {"status": response.status, "content_type": content_type}
+    if len(response.body) > max_bytes:
+        return fetch_error(
+            response.url, f"{len(response.body)} bytes is over the {max_bytes}-byte limit (SIEVE_MAX_BYTES)", **common
+        )
+    try:
+        text, encoding = decode_html(response.body, content_type, max_bytes)
+    except InputError as exc:
+        return fetch_error(response.url, str(exc), **common)
+    return PageItem(
+        url=response.url,
+        content=text,
+        is_html=True,
+        encoding=encoding,
+        fetched_at=utc_now(),
+        container=container,
+        **common,
+    )
