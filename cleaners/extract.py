@@ -6,7 +6,7 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -134,19 +134,22 @@ class TrafilaturaExtractor:
 
     defaults: dict[str, Any] = {"include_comments": False, "include_tables": True, "deduplicate": False}
 
-    def __init__(self, options: dict[str, Any] | None = None) -> None:
+    def __init__(self, options: dict[str, Any] | None = None, containers: dict[str, str] | None = None) -> None:
         self.options = {**self.defaults, **(options or {})}
+        #: Site profiles: domain -> article-container CSS selector (``SIEVE_SITE_CONTAINERS``).
+        self.containers = {d.lower().strip("."): css for d, css in (containers or {}).items()}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TrafilaturaExtractor:
-        return cls(crawler.settings.getdict("SIEVE_EXTRACTOR_OPTIONS"))
+        settings = crawler.settings
+        return cls(settings.getdict("SIEVE_EXTRACTOR_OPTIONS"), settings.getdict("SIEVE_SITE_CONTAINERS"))
 
     def extract(self, html: str, url: str | None = None, container: str | None = None) -> Extracted:
         import trafilatura
         from trafilatura.metadata import extract_metadata
 
         root = parse_html(html)
-        links = page_links(root, url)
+        links = page_links(root, page_url(root, url))  # a saved page's relative links resolve too
         language = page_language(root)
         signals = article_signals(root)
         try:
@@ -154,6 +157,8 @@ class TrafilaturaExtractor:
         except Exception as exc:  # metadata is a bonus; never lose the page over it
             logger.debug("metadata extraction failed for %s: %r", url, exc)
             meta = None
+        if container is None and self.containers:
+            container = site_container(root, url, self.containers)
         if container:
             text = container_text(root, container)
         else:
@@ -172,6 +177,41 @@ class TrafilaturaExtractor:
             links=links,
             signals=signals,
         )
+
+
+def page_url(root: lxml.html.HtmlElement, url: str | None) -> str | None:
+    """The page's own http(s) URL: ``url``, else (a saved file) its canonical link or og:url."""
+    if url and url.startswith(("http://", "https://")):
+        return url
+    candidates = root.xpath("//link[@rel='canonical']/@href") + root.xpath("//meta[@property='og:url']/@content")
+    for candidate in candidates:
+        candidate = candidate.strip()
+        if candidate.startswith(("http://", "https://")):
+            return candidate
+    return None
+
+
+def page_host(root: lxml.html.HtmlElement, url: str | None) -> str | None:
+    try:
+        host = urlsplit(page_url(root, url) or "").hostname
+    except ValueError:  # e.g. an unclosed IPv6 bracket
+        return None
+    return host.lower() if host else None
+
+
+def site_container(root: lxml.html.HtmlElement, url: str | None, containers: dict[str, str]) -> str | None:
+    """The container selector of the page's site profile (``www.x.com`` matches ``x.com``), or None.
+
+    Looked up from the page itself, so ``scrapy clean`` on a saved page and a
+    crawl of the live page apply the same profile.
+    """
+    host = page_host(root, url)
+    labels = host.split(".") if host else []
+    for i in range(len(labels) - 1):
+        css = containers.get(".".join(labels[i:]))
+        if css:
+            return css
+    return None
 
 
 def article_signals(root: lxml.html.HtmlElement) -> dict[str, Any]:

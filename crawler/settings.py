@@ -17,6 +17,11 @@ CLEANERS_DOMAINS: dict[str, list[str]] = {}
 
 SIEVE_EXTRACTOR = "cleaners.extract.TrafilaturaExtractor"
 SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {}
+# Site profiles' article containers: {"domain": "CSS selector"} (subdomains match). The extractor looks the page's
+# site up itself (URL host, or canonical/og:url host for a saved file), so `scrapy clean` and a crawl agree.
+SIEVE_SITE_CONTAINERS: dict[str, str] = {
+    "arabstoday.net": ".article-body, .article-source, .related-news li, .footer-top, .footer-bottom",
+}
 # Largest page (or decompressed .gz) Sieve will clean; also the crawl's DOWNLOAD_MAXSIZE.
 SIEVE_MAX_BYTES = 10 * 1024 * 1024
 

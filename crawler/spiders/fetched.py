@@ -35,7 +35,7 @@ def media_type(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
-def html_item(response: Response, max_bytes: int, container: str | None = None) -> PageItem:
+def html_item(response: Response, max_bytes: int) -> PageItem:
     """A live HTML response as a PageItem, decoded from its bytes (never ``response.text``).
 
     The charset comes from the Content-Type header, a BOM or a ``<meta>``
@@ -59,6 +59,5 @@ def html_item(response: Response, max_bytes: int, container: str | None = None) 
         is_html=True,
         encoding=encoding,
         fetched_at=utc_now(),
-        container=container,
         **common,
     )

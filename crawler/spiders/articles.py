@@ -1,0 +1,233 @@
+"""``scrapy crawl articles``: a generic news crawl from start URLs, a sitemap or an RSS/Atom feed."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import AsyncIterator, Iterable, Iterator
+from typing import Any
+
+from parsel import Selector
+from scrapy import Request
+from scrapy.exceptions import CloseSpider
+from scrapy.http import HtmlResponse, Response
+from scrapy.linkextractors import LinkExtractor
+from scrapy.spiders import SitemapSpider
+from twisted.python.failure import Failure
+from w3lib.url import parse_url
+
+from crawler.items import PageItem
+from crawler.spiders.article_check import check_article
+from crawler.spiders.fetched import HTML_TYPES, header, html_item, media_type
+from crawler.spiders.local import file_failed, file_item, file_requests
+
+logger = logging.getLogger(__name__)
+
+HTTP = ("http://", "https://")
+#: Link hops from a seed page (a start URL, a sitemap or feed entry) recorded in request meta.
+HOPS = "sieve_hops"
+
+
+def split_arg(value: str | Iterable[str] | None) -> list[str]:
+    """``-a x=a,b`` gives a comma-separated string; a subclass may give a list."""
+    if value is None:
+        return []
+    items = value.split(",") if isinstance(value, str) else list(value)
+    return [item.strip() for item in items if item.strip()]
+
+
+def host_of(url: str) -> str:
+    return (parse_url(url).hostname or "").lower()
+
+
+class ArticlesSpider(SitemapSpider):
+    """Fetches news pages, follows links inside the start domains, yields only articles.
+
+    Arguments (``-a name=value``):
+
+    - ``start_urls``: comma-separated pages to start from (index pages or articles);
+    - ``sitemap``: a sitemap or sitemap index URL (Scrapy's ``SitemapSpider``);
+    - ``feed``: an RSS or Atom feed URL;
+    - ``allow`` / ``deny``: regular expressions a followed link must / must not match;
+    - ``depth``: link hops to follow from a start page, sitemap or feed entry (default 1; 0 follows none);
+    - ``article``: a regular expression for article URLs (one of the is-this-an-article signals);
+    - ``path``: run offline over saved pages instead (a file or folder), as ``scrapy crawl fixtures``.
+
+    Only ``http(s)`` links on the start domains are followed: ``file:``,
+    ``data:``, ``javascript:`` and ``mailto:`` links in a live page never are.
+    Only ``text/html`` and ``application/xhtml+xml`` responses are extracted;
+    others are counted under ``sieve/skipped/not_html`` and dropped (they are
+    not pages, so nothing is stored for them). Index pages are followed but
+    not yielded (``sieve/skipped/not_article``). Every request's callback is a
+    spider method and its state is plain data, so ``-s JOBDIR=...`` can pause
+    and resume the crawl.
+    """
+
+    name = "articles"
+    #: Site profiles (subclasses) set these; ``-a`` arguments override them.
+    start_urls: list[str] = []
+    allow: list[str] = []
+    deny: list[str] = []
+    article: str | None = None
+    depth = 1
+    sitemap_rules = [("", "parse_page")]
+
+    def __init__(
+        self,
+        start_urls: str | None = None,
+        sitemap: str | None = None,
+        feed: str | None = None,
+        allow: str | None = None,
+        deny: str | None = None,
+        depth: str | int | None = None,
+        article: str | None = None,
+        path: str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.start_urls = split_arg(start_urls) if start_urls is not None else list(type(self).start_urls)
+        self.sitemap_urls = split_arg(sitemap) if sitemap is not None else list(type(self).sitemap_urls)
+        self.feed_urls = split_arg(feed)
+        self.path = path
+        self.allow = [allow] if allow else list(type(self).allow)
+        self.deny = [deny] if deny else list(type(self).deny)
+        if not getattr(self, "allowed_domains", None):
+            seeds = self.start_urls + self.sitemap_urls + self.feed_urls
+            self.allowed_domains = sorted({host_of(u) for u in seeds if host_of(u)})
+        #: Why the arguments are unusable; start() logs it and closes the spider (no traceback).
+        self.arg_error: str | None = None
+        try:
+            self.depth = self._int_arg("depth", depth, type(self).depth)
+            pattern = article if article is not None else type(self).article
+            self.article_re = self._regex_arg("article", pattern) if pattern else None
+            for name, patterns in (("allow", self.allow), ("deny", self.deny)):
+                for p in patterns:
+                    self._regex_arg(name, p)
+            self._check_seeds()
+        except ValueError as exc:
+            self.arg_error = str(exc)
+            return
+        self.link_extractor = LinkExtractor(allow=self.allow, deny=self.deny, allow_domains=self.allowed_domains)
+
+    def _check_seeds(self) -> None:
+        if self.path:
+            return
+        seeds = self.start_urls + self.sitemap_urls + self.feed_urls
+        bad = [u for u in seeds if not u.startswith(HTTP)]
+        if bad:
+            raise ValueError(f"only http(s) start URLs are crawled, not {bad[0]!r}")
+        if not seeds:
+            raise ValueError("give -a start_urls=URL[,URL], -a sitemap=URL, -a feed=URL or -a path=DIR")
+
+    @staticmethod
+    def _int_arg(name: str, value: str | int | None, default: int) -> int:
+        if value is None:
+            return default
+        try:
+            number = int(value)
+        except ValueError:
+            raise ValueError(f"-a {name}={value!r} is not a whole number") from None
+        if number < 0:
+            raise ValueError(f"-a {name}={value!r} must be 0 or more")
+        return number
+
+    @staticmethod
+    def _regex_arg(name: str, pattern: str) -> re.Pattern[str]:
+        try:
+            return re.compile(pattern)
+        except re.error as exc:
+            raise ValueError(f"-a {name}={pattern!r} is not a valid regular expression: {exc}") from None
+
+    @property
+    def max_bytes(self) -> int:
+        return self.crawler.settings.getint("SIEVE_MAX_BYTES")
+
+    # -- seeds ------------------------------------------------------------------------------------
+    async def start(self) -> AsyncIterator[Any]:
+        if self.arg_error:
+            logger.error("%s: %s", self.name, self.arg_error)
+            raise CloseSpider("bad_arguments")
+        if self.path:
+            for request_or_item in file_requests(self.path, self.max_bytes, self.parse_file, self.file_failed, logger):
+                yield request_or_item
+            return
+        for url in self.start_urls:
+            yield Request(url, callback=self.parse_page)
+        for url in self.feed_urls:
+            yield Request(url, callback=self.parse_feed)
+        async for request in super().start():  # the sitemaps, through SitemapSpider
+            yield request
+
+    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
+        for entry in entries:
+            loc = (entry.get("loc") or "").strip()
+            if loc.startswith(HTTP) and self.wanted(loc):
+                yield entry
+            else:
+                self.crawler.stats.inc_value("sieve/links/refused")
+
+    def parse_feed(self, response: Response) -> Iterator[Request]:
+        """RSS ``<item><link>`` and Atom ``<entry><link href>``: each entry is a seed page."""
+        sel = Selector(body=response.body, type="xml")
+        sel.remove_namespaces()
+        links = sel.xpath("//item/link/text()").getall()
+        links += sel.xpath("//entry/link[not(@rel) or @rel='alternate']/@href").getall()
+        if not links:
+            logger.warning("no RSS items or Atom entries in the feed %s", response.url)
+        for link in links:
+            url = response.urljoin(link.strip())
+            if url.startswith(HTTP) and self.wanted(url):
+                yield Request(url, callback=self.parse_page)
+            else:
+                self.crawler.stats.inc_value("sieve/links/refused")
+
+    def wanted(self, url: str) -> bool:
+        """The allow/deny patterns (for sitemap and feed entries; links go through the LinkExtractor)."""
+        if self.allow and not any(re.search(p, url) for p in self.allow):
+            return False
+        return not any(re.search(p, url) for p in self.deny)
+
+    # -- pages ------------------------------------------------------------------------------------
+    def parse_page(self, response: Response) -> Iterator[Request | PageItem]:
+        stats = self.crawler.stats
+        content_type = header(response, "Content-Type")
+        if media_type(content_type) not in HTML_TYPES:
+            stats.inc_value("sieve/skipped/not_html")
+            logger.info("skipped %s: %s is not HTML", response.url, content_type or "no Content-Type")
+            return
+        item = html_item(response, self.max_bytes)
+        if item.content is None:  # too large or undecodable: recorded as a fetch error
+            yield item
+            return
+        yield from self.follow_links(response, item.content)
+        verdict = check_article(item.content, response.url, self.article_re, self.min_article_chars)
+        if verdict.is_article:
+            logger.debug("article %s (%s)", response.url, verdict.reason)
+            yield item
+        else:
+            stats.inc_value("sieve/skipped/not_article")
+            logger.debug("not an article: %s (%s)", response.url, verdict.reason)
+
+    @property
+    def min_article_chars(self) -> int:
+        return self.crawler.settings.getint("SIEVE_ARTICLE_MIN_CHARS", 800)
+
+    def follow_links(self, response: Response, text: str) -> Iterator[Request]:
+        hops = response.meta.get(HOPS, 0)
+        if hops >= self.depth:
+            return
+        # Links come from the text as Sieve decoded it, not from Scrapy's own charset guess.
+        page = HtmlResponse(response.url, body=text.encode("utf-8"), encoding="utf-8")
+        for link in self.link_extractor.extract_links(page):
+            if not link.url.startswith(HTTP):  # the LinkExtractor lets file:// through
+                self.crawler.stats.inc_value("sieve/links/refused")
+                continue
+            yield Request(link.url, callback=self.parse_page, meta={HOPS: hops + 1})
+
+    # -- offline (-a path=) ----------------------------------------------------------------------
+    def parse_file(self, response: Response) -> PageItem:
+        return file_item(response, self.max_bytes)
+
+    def file_failed(self, failure: Failure) -> PageItem:
+        return file_failed(failure)

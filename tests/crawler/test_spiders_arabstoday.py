@@ -1,0 +1,106 @@
+"""The arabstoday site profile: offline over its fixture pages, and its container applied by domain."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from cleaners.extract import TrafilaturaExtractor, parse_html, site_container
+from tests.conftest import ROOT, project_settings, run_scrapy
+
+PAGES = ROOT / "fixtures" / "pages" / "arabstoday"
+CONTAINERS = project_settings().getdict("SIEVE_SITE_CONTAINERS")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory) -> dict[str, dict]:
+    tmp = tmp_path_factory.mktemp("arabstoday")
+    out = tmp / "out.jsonl"
+    proc = run_scrapy(
+        "crawl", "arabstoday", "-a", f"path={PAGES}", "-O", str(out), "-s", f"DATABASE_URL=sqlite:///{tmp}/x.db"
+    )
+    assert proc.returncode == 0, proc.stderr.decode()[-3000:]
+    assert "Traceback" not in proc.stderr.decode()
+    return {Path(rec["url"].removeprefix("file://")).name: rec for rec in read_jsonl(out)}
+
+
+def test_every_fixture_page_is_crawled(crawled):
+    pages = sorted(p.name for p in PAGES.glob("*.html"))
+    assert len(pages) >= 3
+    assert sorted(crawled) == pages
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in PAGES.glob("*.html")))
+def test_page_has_source_related_links_and_no_copyright_in_body(crawled, name):
+    rec = crawled[name]
+    assert rec["errors"] == []
+    assert rec["source"]
+    assert len(rec["related_links"]) >= 3
+    for link in rec["related_links"]:
+        assert link["title"]
+        assert link["url"].startswith("https://www.arabstoday.net/en/"), link
+        assert link["published"].endswith("+00:00"), link  # UTC
+    assert (
+        rec["boilerplate"]
+        == [
+            "Maintained and developed by Arabs Today Group SAL.",
+            "All rights reserved to Arab Today Media Group 2023 ©",
+        ]
+        * 2
+    )
+    assert "rights reserved" not in rec["body"].lower()
+    assert "Maintained and developed" not in rec["body"]
+    assert "source:" not in rec["body"]
+    assert "GMT" not in rec["body"]
+    # the related headlines were in the extracted text, but not in the body
+    assert all(link["title"] not in rec["body"] for link in rec["related_links"])
+
+
+def test_related_links_match_the_page_markup(crawled):
+    """Titles, URLs and times come from the HTML, not from a fixed list."""
+    name = sorted(crawled)[0]
+    root = parse_html((PAGES / name).read_text(encoding="utf-8"))
+    items = root.cssselect(".related-news li")
+    expected = [
+        (" ".join(li.cssselect("a")[0].text_content().split()), li.cssselect("a")[0].get("href")) for li in items
+    ]
+    got = [
+        (link["title"], link["url"].removeprefix("https://www.arabstoday.net"))
+        for link in crawled[name]["related_links"]
+    ]
+    assert got == expected
+
+
+def test_scrapy_clean_gives_the_same_records(crawled):
+    proc = run_scrapy("clean", str(PAGES))
+    assert proc.returncode == 0, proc.stderr.decode()
+    cleaned = {Path(rec.pop("path")).name: rec for rec in map(json.loads, proc.stdout.decode().splitlines())}
+    assert cleaned == {name: {k: v for k, v in rec.items() if k != "url"} for name, rec in crawled.items()}
+
+
+def test_profile_is_chosen_by_the_pages_own_domain():
+    page = (PAGES / sorted(p.name for p in PAGES.glob("*.html"))[0]).read_text(encoding="utf-8")
+    root = parse_html(page)
+    expected = CONTAINERS["arabstoday.net"]
+    assert site_container(root, None, CONTAINERS) == expected  # saved page: canonical URL
+    assert site_container(root, "file:///tmp/x.html", CONTAINERS) == expected
+    assert site_container(root, "https://arabstoday.net/en/1/x", CONTAINERS) == expected
+    assert site_container(root, "https://www.example.com/copy", CONTAINERS) is None  # a live URL wins
+    assert site_container(root, "https://notarabstoday.net/en/1/x", CONTAINERS) is None
+    assert site_container(parse_html("<p>no canonical</p>"), None, CONTAINERS) is None
+
+
+def test_without_the_profile_generic_extraction_loses_the_footers():
+    """Why the profile exists: with it the cleaners see (and record) what trafilatura would drop."""
+    page = (PAGES / sorted(p.name for p in PAGES.glob("*.html"))[0]).read_text(encoding="utf-8")
+    with_profile = TrafilaturaExtractor(containers=CONTAINERS).extract(page)
+    generic = TrafilaturaExtractor().extract(page)
+    assert "All rights reserved" in with_profile.text and "source:" in with_profile.text
+    assert "All rights reserved" not in generic.text
+    assert with_profile.title == generic.title
