@@ -1,7 +1,19 @@
 """Sieve's built-in cleaners, enabled through ``CLEANERS_BASE``."""
 
 from cleaners.builtin.boilerplate import CopyrightCleaner
+from cleaners.builtin.credits import CreditCleaner
+from cleaners.builtin.headline import HeadlineCleaner
+from cleaners.builtin.metalines import MetaLineCleaner
+from cleaners.builtin.promo import PromoCleaner
 from cleaners.builtin.related import RelatedLinksCleaner
 from cleaners.builtin.source import SourceCleaner
 
-__all__ = ["CopyrightCleaner", "RelatedLinksCleaner", "SourceCleaner"]
+__all__ = [
+    "CopyrightCleaner",
+    "CreditCleaner",
+    "HeadlineCleaner",
+    "MetaLineCleaner",
+    "PromoCleaner",
+    "RelatedLinksCleaner",
+    "SourceCleaner",
+]

@@ -1,0 +1,189 @@
+#!/usr/bin/env python
+"""Sieve vs trafilatura alone on the Article Extraction Benchmark, same pages, same process.
+
+Usage (from the repository root)::
+
+    .venv/bin/python benchmarks/aeb.py                 # quality and speed, three runs each
+    .venv/bin/python benchmarks/aeb.py --ablate        # plus one row per cleaner switched off
+    .venv/bin/python benchmarks/aeb.py -s 'SIEVE_EXTRACTOR_OPTIONS={"favor_precision": true}'
+
+The metric is the benchmark's own (see its README): ``\\w+`` tokens, 4-token
+shingles, per-document TP/FP/FN normalised to sum to one, precision averaged
+over documents with a non-empty prediction, recall over documents with a
+non-empty truth, F1 of the two means, bootstrap standard deviations over 1000
+resamples. Sieve's figure is the ``body`` of the same record ``scrapy clean``
+prints for the page: extraction plus the configured cleaner chain. Timings are
+per whole run, best of ``--rounds``, all extractors in this process, so only
+the ratio between them means anything.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import logging
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from cleaners.chain import CleanerChain  # noqa: E402
+from cleaners.metrics import BenchScore, DocScore, aggregate, bootstrap, shingle_score  # noqa: E402
+from cleaners.process import clean_content  # noqa: E402
+
+DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "aeb"
+
+Doc = tuple[str, str, str, str]  # id, url, html, truth
+
+
+def load(data: Path, limit: int | None = None) -> list[Doc]:
+    """The pages and their annotated bodies; a missing or malformed data set is a one-line error."""
+    truth_path = data / "ground-truth.json"
+    if not truth_path.is_file():
+        raise SystemExit(f"aeb.py: no ground-truth.json in {data}; point --data at the benchmark folder")
+    truth = json.loads(truth_path.read_text(encoding="utf-8"))
+    docs: list[Doc] = []
+    for doc_id in sorted(truth):
+        path = data / "html" / f"{doc_id}.html.gz"
+        if not path.is_file():
+            raise SystemExit(f"aeb.py: {path} is missing; re-copy the benchmark's html/ folder")
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        docs.append((doc_id, truth[doc_id].get("url") or "", html, truth[doc_id].get("articleBody") or ""))
+    return docs[:limit] if limit else docs
+
+
+def timed(fns: list[Callable[[str, str], str]], docs: list[Doc], rounds: int) -> list[tuple[list[str], float]]:
+    """Predictions and best whole-run docs/s of each function.
+
+    Rounds are interleaved (A B C, A B C, ...) so that a slow spell of a shared
+    machine hits every extractor alike instead of whichever ran during it.
+    """
+    best = [float("inf")] * len(fns)
+    preds: list[list[str]] = [[] for _ in fns]
+    for _ in range(rounds):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            preds[i] = [fn(html, url) for _, url, html, _ in docs]
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return [(p, len(docs) / b if b > 0 else float("inf")) for p, b in zip(preds, best, strict=True)]
+
+
+def score(docs: list[Doc], preds: list[str], resamples: int) -> tuple[BenchScore, BenchScore, list[DocScore]]:
+    per_doc = [shingle_score(truth, pred) for (_, _, _, truth), pred in zip(docs, preds, strict=True)]
+    return aggregate(per_doc), bootstrap(per_doc, resamples), per_doc
+
+
+def sieve_settings(overrides: list[str]) -> Any:
+    from scrapy.settings import Settings
+
+    settings = Settings()
+    settings.setmodule("crawler.settings", priority="project")
+    for item in overrides:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise SystemExit(f"aeb.py: -s {item!r} is not NAME=VALUE")
+        settings.set(key.strip(), value, priority="cmdline")
+    return settings
+
+
+def trafilatura_fn(**options: Any) -> Callable[[str, str], str]:
+    import trafilatura
+
+    def run(html: str, url: str) -> str:
+        return trafilatura.extract(html, url=url, output_format="txt", **options) or ""
+
+    return run
+
+
+def sieve_fn(chain: CleanerChain, extractor: Any) -> Callable[[str, str], str]:
+    def run(html: str, url: str) -> str:
+        return str(clean_content(chain, html, is_html=True, extractor=extractor, url=url).record["body"] or "")
+
+    return run
+
+
+def row(name: str, s: BenchScore, sd: BenchScore, dps: float | None = None) -> str:
+    speed = f"{dps:7.1f}" if dps is not None else "      -"
+    return (
+        f"{name:<44} {s.precision:.3f} ± {sd.precision:.3f}  {s.recall:.3f} ± {sd.recall:.3f}  "
+        f"{s.f1:.3f} ± {sd.f1:.3f}  {s.accuracy:.3f}  {speed}"
+    )
+
+
+HEADER = f"{'':<44} {'precision':<13}  {'recall':<13}  {'F1':<13}  {'acc':<5}  {'docs/s':>7}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (default: %(default)s)")
+    parser.add_argument("--rounds", type=int, default=3, help="timed runs per extractor, best kept (default 3)")
+    parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
+    parser.add_argument("--limit", type=int, help="only the first N pages (a quick look, not a result)")
+    parser.add_argument("--ablate", action="store_true", help="also score Sieve with each cleaner switched off")
+    parser.add_argument("--worst", type=int, default=0, help="list the N pages where Sieve loses most F1")
+    parser.add_argument("--dump", type=Path, help="write Sieve's per-page bodies and scores to this JSON file")
+    parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Sieve setting")
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.WARNING)
+
+    from crawler.components import load_chain, load_extractor, offline_crawler
+
+    docs = load(args.data, args.limit)
+    crawler = offline_crawler(sieve_settings(args.set))
+    chain, extractor = load_chain(crawler), load_extractor(crawler)
+    runs = [
+        ("trafilatura (include_comments=False)", trafilatura_fn(include_comments=False)),
+        ("trafilatura (favor_precision=True)", trafilatura_fn(include_comments=False, favor_precision=True)),
+        ("Sieve (trafilatura + cleaner chain)", sieve_fn(chain, extractor)),
+    ]
+    print(
+        f"{len(docs)} pages from {args.data}; best of {args.rounds} interleaved timed runs; "
+        f"± = bootstrap sd over {args.resamples} resamples"
+    )
+    print(f"Sieve chain: {' > '.join(chain.describe())}; extractor options {extractor.options}")  # type: ignore[attr-defined]
+    print(HEADER)
+    speeds: dict[str, float] = {}
+    results: dict[str, tuple[list[str], list[DocScore]]] = {}
+    for (name, _), (preds, dps) in zip(runs, timed([fn for _, fn in runs], docs, args.rounds), strict=True):
+        s, sd, per_doc = score(docs, preds, args.resamples)
+        speeds[name], results[name] = dps, (preds, per_doc)
+        print(row(name, s, sd, dps), flush=True)
+    base, sieve = runs[0][0], runs[2][0]
+    print(f"speed ratio Sieve / trafilatura (include_comments=False): {speeds[sieve] / speeds[base]:.2f}x")
+
+    if args.ablate:
+        print("\nAblation: Sieve with one cleaner switched off (quality only; F1 change against the full chain)")
+        print(HEADER)
+        full = aggregate(results[sieve][1])
+        variants = [(f"without {c.name}", [x for x in chain.cleaners if x is not c]) for c in chain.cleaners]
+        variants.append(("no cleaners (Sieve's extraction alone)", []))
+        for name, cleaners in variants:
+            fn = sieve_fn(CleanerChain(cleaners), extractor)
+            s, sd, _ = score(docs, [fn(html, url) for _, url, html, _ in docs], args.resamples)
+            print(f"{row(name, s, sd)}  ΔF1 {s.f1 - full.f1:+.4f}  ΔP {s.precision - full.precision:+.4f}", flush=True)
+
+    if args.worst:
+        preds, per_doc = results[sieve]
+        ranked = sorted(range(len(docs)), key=lambda i: (per_doc[i].tp, docs[i][0]))
+        print(f"\n{args.worst} pages with the lowest Sieve shingle TP share (tp, fp, fn):")
+        for i in ranked[: args.worst]:
+            d = per_doc[i]
+            print(f"  {d.tp:.3f} {d.fp:.3f} {d.fn:.3f}  {docs[i][0][:16]}  {docs[i][1]}")
+    if args.dump:
+        preds, per_doc = results[sieve]
+        base_preds = results[base][0]
+        out = [
+            {"id": d[0], "url": d[1], "truth": d[3], "sieve": p, "trafilatura": b, "tp": s.tp, "fp": s.fp, "fn": s.fn}
+            for d, p, b, s in zip(docs, preds, base_preds, per_doc, strict=True)
+        ]
+        args.dump.write_text(json.dumps(out, ensure_ascii=False, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

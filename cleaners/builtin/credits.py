@@ -1,0 +1,83 @@
+"""Credit lines: contributors, reporter contact lines, photo credits and captions that end in one."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaners.base import Cleaner
+from cleaners.page import Page, Span
+
+MAX_WORDS = 40
+
+# "Keith Bradsher contributed reporting from Hong Kong." / "X contributed to this report."
+_CONTRIBUTED_RE = re.compile(
+    r"\bcontributed (?:additional )?(?:reporting|research|to (?:this|the) (?:report|story|article)|to this)\b", re.I
+)
+_CREDIT_START_RE = re.compile(
+    r"(?:contributing|contributors?|additional reporting|with (?:\w+ )?wires?|staff reports?|compiled by"
+    r"|(?:write|email|e-mail|contact|reach) (?:to )?\S.{0,60}?\bat\s+\S+@|have a tip\?)",
+    re.I,
+)
+_EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
+_CONTACT_WORDS_RE = re.compile(r"\b(?:follow|email|e-mail|write|reach|contact|reached|twitter)\b|(?<!\S)@\w+", re.I)
+_HANDLE_LINE_RE = re.compile(r"(?:@\w{2,30}|(?:https?://)?(?:www\.)?(?:twitter|x|instagram|facebook)\.com/\S+)", re.I)
+
+# Photo credits in several languages: "Photo: X", "Image by X", "[사진=X]", "(credit: NASA)".
+_PHOTO_WORDS = (
+    r"(?:photos?|photograph(?:y|s)?|images?|pictures?|pics?|credits?|illustrations?|video|foto(?:s|grafie)?|bild"
+    r"|фото|사진|写真|صورة)"
+)
+_PHOTO_START_RE = re.compile(rf"[\[(]?\s?{_PHOTO_WORDS}\s?(?:[:：=]|by\b|courtesy\b)", re.I)
+# A caption that ends in its credit: "(credit: NASA)", "Photo: AP", "... New York.Reuters", "/ Getty Images".
+# Case matters here: "(EPA)" is a credit, "(ePA)" an abbreviation in a sentence.
+_AGENCIES = (
+    r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AP Photo(?:/[^)]{1,40})?|Associated Press|Reuters|REUTERS|AFP"
+    r"|EPA(?:-EFE)?|Bloomberg|Alamy|Xinhua|Anadolu Agency|PA(?: Wire)?|NASA)"
+)
+_CREDIT_TAIL_RE = re.compile(
+    rf"(?:(?i:\({_PHOTO_WORDS}\s?[:：]\s?[^()]{{1,60}}\)|\b{_PHOTO_WORDS}\s?[:：]\s?[^.:]{{1,60}})"
+    rf"|(?<=[.!?)])\s?{_AGENCIES}|[/|]\s?{_AGENCIES}|\(\s?{_AGENCIES}\s?\))\s?\.?$"
+)
+
+
+def credit_reason(text: str) -> str | None:
+    """Why a whole line is a credit or contact line, or None."""
+    words = len(text.split())
+    if words > MAX_WORDS:
+        return None
+    if _CONTRIBUTED_RE.search(text):
+        return "contributor line"
+    if _CREDIT_START_RE.match(text):
+        return "credit or contact line"
+    if words <= 25 and _EMAIL_RE.search(text) and (words == 1 or _CONTACT_WORDS_RE.search(text)):
+        return "reporter contact line"
+    if _HANDLE_LINE_RE.fullmatch(text):
+        return "social handle line"
+    if words <= 25 and _PHOTO_START_RE.match(text):
+        return "photo credit"
+    if _CREDIT_TAIL_RE.search(text) and not text.endswith(("”", '"')):
+        return "caption ending in a photo credit"
+    return None
+
+
+class CreditCleaner(Cleaner):
+    """Claims credit lines that are not article text, as ``source``.
+
+    Contributor lines ("X contributed reporting from Y", "Contributing: X",
+    "With Post wires"), reporter contact lines ("Write to X at x@example.com",
+    a bare e-mail or social handle), photo credits ("Photo: X", "[사진=X]") and
+    captions that end in a photo credit ("... in New York.Reuters", "...
+    (credit: NASA)"). Whole short lines only; a body sentence that says
+    "Reuters reported" does not end in a bare credit and stays body. Agency
+    datelines and "Reporting by" lines belong to :class:`SourceCleaner`, which
+    runs first.
+    """
+
+    label = "source"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        for line in page.lines():
+            reason = credit_reason(line.text)
+            if reason:
+                yield self.span(line.start, line.end, reason, credits=line.text)

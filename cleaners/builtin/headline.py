@@ -1,0 +1,63 @@
+"""The page's own headline (and a kicker above it) repeated at the top of the extracted text."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+from cleaners.base import Cleaner
+from cleaners.metrics import tokens
+from cleaners.page import Page, Span
+
+#: Only the first few unclaimed lines are looked at: a headline opens the text.
+HEAD_LINES = 4
+MAX_KICKER_WORDS = 5
+
+
+def matches_title(line: str, title: str) -> bool:
+    """True when ``line`` is the headline ``title`` names, allowing a site-name suffix on either side.
+
+    At least 80% of the line's words must be in the title and the line must
+    cover half the title: "Fire danger shuts power | Daily Bugle" matches the
+    line "Fire danger shuts power", while a first paragraph that merely shares
+    a few words with the title does not.
+    """
+    want = Counter(t.lower() for t in tokens(title))
+    have = Counter(t.lower() for t in tokens(line))
+    n_have, n_want = sum(have.values()), sum(want.values())
+    if not n_have or not n_want or n_have > 60:
+        return False
+    common = sum((want & have).values())
+    return common >= 0.8 * n_have and common >= 0.5 * n_want
+
+
+class HeadlineCleaner(Cleaner):
+    """Claims the headline when extraction left it at the top of the text.
+
+    The headline is already the record's ``title`` (from the page metadata);
+    in the text it is a repeat, not article body. A line is the headline when
+    it matches the metadata title (see :func:`matches_title`) and is among the
+    first unclaimed lines. Up to two very short lines above it (a section
+    "kicker" such as "Review" or "immunology") go with it. Raw-text pages have
+    no metadata title, so nothing is claimed on them.
+    """
+
+    label = "boilerplate"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        title = page.metadata.get("title")
+        if not title:
+            return
+        head = []
+        for line in page.lines():
+            head.append(line)
+            if len(head) >= HEAD_LINES:
+                break
+        for i, line in enumerate(head):
+            if matches_title(line.text, str(title)):
+                above = head[:i]
+                if len(above) <= 2 and all(len(x.text.split()) <= MAX_KICKER_WORDS for x in above):
+                    for x in above:
+                        yield self.span(x.start, x.end, "section kicker above the headline")
+                yield self.span(line.start, line.end, "headline repeated from the page title")
+                return

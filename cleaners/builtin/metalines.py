@@ -1,0 +1,118 @@
+"""Page metadata left in the text: date/byline stamps, reading time, bare URLs, "Filed under" and tag lines."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaners.base import Cleaner
+from cleaners.metrics import tokens
+from cleaners.page import Page, Span
+from cleaners.timestamps import MONTHS, WEEKDAYS, find_timestamps
+
+MAX_WORDS = 16
+
+_URL_LINE_RE = re.compile(r"(?:https?://|www\.)\S+")
+_IMAGE_URL_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif)(?:\?\S*)?$", re.I)
+_DATE_RE = re.compile(r"\b(?:\d{4}-\d\d-\d\d(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4})")
+_YEAR_RE = re.compile(r"(?:19|20)\d\d")
+_TIME_RE = re.compile(r"\b\d{1,2}:\d\d(?:\s?[ap]\.?m\.?)?", re.I)
+_STAMP_LABEL_RE = re.compile(r"\b(?:updated|published|posted|modified|atualizado|publicado|aktualisiert)\b", re.I)
+_READING_TIME_RE = re.compile(
+    r"(?:(?:estimated )?reading time|read time|tempo de leitura|tiempo de lectura|temps de lecture|lesezeit"
+    r"|tempo di lettura|время чтения)\s?[:：]?\s?\d+\s?\w*"
+    r"|\d+\s?(?:min(?:ute)?s?|minutos?)\s?(?:read|de leitura|lesezeit)",
+    re.I,
+)
+_LABEL_LINE_RE = re.compile(
+    r"(?:filed under|posted in|tags?|tagged(?: with)?|categor(?:y|ies)|topics?|keywords?|schlagwörter|etiquetas|temas)"
+    r"\s?[:：]",
+    re.I,
+)
+# Words that may stand beside a date in a stamp line, in a few languages.
+_STAMP_WORDS = {
+    "updated", "update", "published", "posted", "modified", "last", "on", "at", "by", "am", "pm", "a", "m", "p",
+    "gmt", "utc", "est", "edt", "pst", "pdt", "cst", "cdt", "et", "bst", "cet", "cest", "ist",
+    "de", "às", "as", "publicado", "atualizado", "em", "por", "le", "à", "mis", "jour", "um", "uhr",
+    "veröffentlicht", "aktualisiert", "stand", "опубликовано", "обновлено", "в", "기사입력", "입력", "수정",
+}  # fmt: skip
+_WEEKDAY_WORDS = {
+    "segunda", "terça", "quarta", "quinta", "sexta", "feira", "sábado", "domingo", "montag", "dienstag", "mittwoch",
+    "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi",
+    "dimanche", "tue", "tues", "thu", "thur", "thurs",
+}  # fmt: skip
+_MONTH_WORDS = {
+    "janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto", "setembro", "outubro", "novembro",
+    "dezembro", "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier", "février",
+    "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
+}  # fmt: skip
+#: Words of a name after "by" in a stamp line ("5:45 AM PST 11/19/2019 by Patrick Shanley").
+MAX_OTHER_WORDS = 3
+
+
+def is_stamp_line(text: str) -> bool:
+    """A short line that is a date or time, perhaps with "Updated"/"Published" and a short byline.
+
+    A sentence ending in a full stop is prose, unless the stop belongs to "a.m."/"p.m.".
+    """
+    words = text.split()
+    if not words or len(words) > MAX_WORDS:
+        return False
+    if text.endswith(".") and not re.search(r"[ap]\.m\.$", text, re.I):
+        return False
+    if "@" in text or text.startswith(("—", "-", "–")):
+        return False  # "— Name (@handle) November 18, 2019" closes an embedded post, which is quoted content
+    toks = [t.lower() for t in tokens(text)]
+    has_date = bool(
+        _DATE_RE.search(text)
+        or next(find_timestamps(text), None)
+        or (any(_YEAR_RE.fullmatch(t) for t in toks) and any(t in MONTHS or t in _MONTH_WORDS for t in toks))
+    )
+    if not has_date and not (_TIME_RE.search(text) and _STAMP_LABEL_RE.search(text)):
+        return False  # a bare "4:14 p.m." heads an entry of a live timeline
+    other = 0
+    for low in toks:
+        if low.isdigit() or low in _STAMP_WORDS or low in MONTHS or low in WEEKDAYS or low in _WEEKDAY_WORDS:
+            continue
+        if low in _MONTH_WORDS or low.rstrip("s") in WEEKDAYS:
+            continue
+        other += 1
+    return other <= MAX_OTHER_WORDS
+
+
+def meta_reason(text: str, page_url: str | None = None) -> str | None:
+    """Why a whole line is page metadata, or None.
+
+    A bare URL counts only when it is the page's own address or an image file:
+    a list of links in the article is content.
+    """
+    if _URL_LINE_RE.fullmatch(text) and (
+        _IMAGE_URL_RE.search(text) or (page_url and text.rstrip("/") == page_url.rstrip("/"))
+    ):
+        return "bare URL of the page or an image"
+    if _READING_TIME_RE.fullmatch(text.strip(" .")):
+        return "reading time"
+    if len(text.split()) <= 30 and _LABEL_LINE_RE.match(text):
+        return "tag or category line"
+    if is_stamp_line(text):
+        return "date or byline stamp"
+    return None
+
+
+class MetaLineCleaner(Cleaner):
+    """Claims lines that are page metadata rather than article text.
+
+    Date and time stamps ("Updated: Tue., Nov. 19, 2019", "2019-11-19T08:57:40+01:00",
+    "sexta-feira, 22 de outubro de 2010 às 20:13"), reading-time notes, bare
+    URLs and "Filed under:"/"Tags:" lines. A stamp line may carry a short
+    byline but no more than three other words, and a sentence ending in a full
+    stop ("The vote is on 5 November 2019.") is never a stamp.
+    """
+
+    label = "boilerplate"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        for line in page.lines():
+            reason = meta_reason(line.text, page.url)
+            if reason:
+                yield self.span(line.start, line.end, reason)

@@ -1,0 +1,89 @@
+"""Promotion and page-widget lines: newsletter, follow/share, app and "click here" calls, comment widgets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from cleaners.base import Cleaner
+from cleaners.page import Page, Span
+
+#: A call to action is a short line; a long one that mentions a newsletter is prose.
+MAX_WORDS = 45
+
+# A line that is nothing but a widget's label.
+_WIDGET_RE = re.compile(
+    r"(?:\d+\s)?comments?|comment|leave a (?:comment|reply)|add (?:a )?comment|view comments|show comments"
+    r"|explore further|print(?: this)?(?: article| page| story)?|order reprints|reprints?(?: & permissions)?"
+    r"|share(?: this)?(?: article| story| post| page)?|share on (?:facebook|twitter|linkedin|whatsapp)|tweet|email"
+    r"|advertisement|advertising|sponsored(?: content)?|paid content|ad feedback"
+    r"|thanks? (?:you )?for signing up!?|thank you|there was an error processing your subscription\.?"
+    r"|an error has occurred,? please try again(?: later)?\.?|this article has been sent to"
+    r"|tell us what you think\W*|skip (?:to content|ad)|continue reading(?: below)?"
+    r"|story continues below(?: advertisement)?|scroll to continue(?: with content)?|read the full story"
+    r"|keep an eye on your inbox\b.*|(?:opens in (?:a )?new (?:window|tab))",
+    re.I,
+)
+# A line that opens with a call to action and names a channel to act on.
+_CTA_RE = re.compile(
+    r"(?:[\W_]{0,3})(?:subscribe|sign(?:\s|-)?up|register|follow|share|click|tap|get|download|listen|watch|join"
+    r"|read|see|check out|don[’']t forget|never miss|stay (?:up to date|informed|on top|connected|tuned)"
+    r"|be the first|find us|connect with)\b",
+    re.I,
+)
+_CHANNEL_RE = re.compile(
+    r"\b(?:newsletters?|inbox|e-?mail alerts?|twitter|facebook|instagram|youtube|linkedin|pinterest|tiktok"
+    r"|whatsapp|telegram|podcasts?|apple podcasts|itunes|spotify|rss|app|subscription|subscribers?|click(?:ing)? here"
+    r"|our channel)\b",
+    re.I,
+)
+# Phrases that only ever appear in promotion, wherever they sit in a short line.
+# "Listen: https://..." / "iTunes: https://..." lines under a podcast or video.
+_CHANNEL_LINK_RE = re.compile(
+    r"(?:listen|download|subscribe|watch|itunes|apple podcasts|spotify|stitcher|rss|youtube)\s?[:：]\s?https?://\S+",
+    re.I,
+)
+_PHRASE_RE = re.compile(
+    r"delivered (?:right )?(?:to|in) your inbox|right in your inbox|sign up for (?:our|free)\b|subscribe to our"
+    r"|(?:sign up|subscribe) (?:to|for) (?:the |our )?(?:\w+ ){0,4}newsletters?"
+    r"|click here|tap here|non-commercial use only|(?:may|might|will) (?:get|earn|receive) a (?:small )?"
+    r"(?:share|commission)|affiliate (?:links?|commission)|if you (?:buy|purchase) something"
+    r"|share (?:it|this(?: story| article)?) with a friend|prices are subject to change|if you enjoyed this article"
+    r"|get (?:the )?(?:\w+ )?app\b|download (?:the|our) (?:\w+ )?app",
+    re.I,
+)
+
+
+def promo_reason(text: str) -> str | None:
+    """Why a whole line is promotion or widget text, or None for anything that may be prose."""
+    if _WIDGET_RE.fullmatch(text.strip(" .:|-–—•")):
+        return "page widget label"
+    if len(text.split()) > MAX_WORDS:
+        return None
+    if _CHANNEL_LINK_RE.fullmatch(text):
+        return "channel link"
+    if _PHRASE_RE.search(text):
+        return "promotion"
+    if _CTA_RE.match(text) and _CHANNEL_RE.search(text):
+        return "call to action"
+    return None
+
+
+class PromoCleaner(Cleaner):
+    """Claims newsletter sign-ups, follow/share calls, app promotions and comment-widget labels.
+
+    Whole lines only, and only short ones that either are a bare widget label
+    ("Comments", "Explore further"), carry a phrase that is promotion wherever
+    it appears ("delivered to your inbox", "click here"), or open with a call
+    to action ("Subscribe", "Follow", "Sign up") and name where to act
+    (newsletter, Twitter, podcast, app). A quoted or long sentence that merely
+    mentions a newsletter stays body.
+    """
+
+    label = "boilerplate"
+
+    def find(self, page: Page) -> Iterator[Span]:
+        for line in page.lines():
+            reason = promo_reason(line.text)
+            if reason:
+                yield self.span(line.start, line.end, reason)

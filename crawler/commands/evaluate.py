@@ -1,0 +1,138 @@
+"""``scrapy evaluate``: score the configured cleaner chain against expected JSON files, or against a second chain."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, ClassVar
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from scrapy.settings import BaseSettings
+
+from crawler.components import load_chain, load_extractor, offline_crawler
+from crawler.evaluation import (
+    FIELDS,
+    Case,
+    CaseError,
+    PageScore,
+    as_json,
+    below_floor,
+    compare_report,
+    evaluate_case,
+    find_cases,
+    macro,
+    report,
+)
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "[options] PATH [PATH ...]   (pages with <name>.expected.json beside them; folders are searched)"
+
+    def short_desc(self) -> str:
+        return "Score the cleaner chain against expected JSON files (per-label P/R/F1, accuracies)"
+
+    def long_desc(self) -> str:
+        return (
+            "For every page with an expected JSON: token P/R/F1 of the body, accuracy of source, P/R/F1 of "
+            "related-link titles and the share of their published times that match, P/R/F1 of boilerplate "
+            "lines, and per-character label agreement. Macro averages per site style (the folder under "
+            "pages/) and over all pages; worst pages first. --min-f1 applies to every headline measure."
+        )
+
+    def add_options(self, parser: argparse.ArgumentParser) -> None:
+        super().add_options(parser)
+        parser.add_argument(
+            "--min-f1", type=float, metavar="F", help="exit 1 when any measure's overall macro score is under F"
+        )
+        parser.add_argument("--json", action="store_true", help="print JSON instead of tables")
+        parser.add_argument(
+            "--compare",
+            action="append",
+            default=[],
+            metavar="CFG",
+            help="a second chain: a JSON dict merged over CLEANERS "
+            "(e.g. '{\"cleaners.builtin.RelatedLinksCleaner\": null}') or NAME=VALUE setting overrides; repeatable",
+        )
+        parser.add_argument("--worst", type=int, default=10, metavar="N", help="list the N worst pages (default 10)")
+
+    def _compare_settings(self, specs: list[str]) -> BaseSettings:
+        assert self.settings is not None
+        settings = self.settings.copy()
+        for spec in specs:
+            if spec.lstrip().startswith("{"):
+                try:
+                    overrides = json.loads(spec)
+                except json.JSONDecodeError as exc:
+                    raise UsageError(f"--compare: not valid JSON ({exc}): {spec}", print_help=False) from None
+                if not isinstance(overrides, dict):
+                    raise UsageError("--compare: the JSON must be a dict of CLEANERS entries", print_help=False)
+                cleaners = settings.getdict("CLEANERS")
+                cleaners.update(overrides)
+                settings.set("CLEANERS", cleaners, priority="cmdline")
+            else:
+                name, sep, value = spec.partition("=")
+                if not sep or not name.strip():
+                    raise UsageError(f"--compare: {spec!r} is neither a JSON dict nor NAME=VALUE", print_help=False)
+                settings.set(name.strip(), value, priority="cmdline")
+        return settings
+
+    def _run(self, settings: BaseSettings, cases: list[Case], label: str) -> list[PageScore]:
+        crawler = offline_crawler(settings)
+        try:
+            chain, extractor = load_chain(crawler), load_extractor(crawler)
+        except ValueError as exc:
+            raise UsageError(f"{label}: {exc}", print_help=False) from None
+        max_bytes = settings.getint("SIEVE_MAX_BYTES")
+        items: Any = cases
+        if sys.stderr.isatty():
+            from tqdm import tqdm
+
+            items = tqdm(cases, desc=label, unit="page", file=sys.stderr, leave=False)
+        return [evaluate_case(case, chain, extractor, max_bytes) for case in items]
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if not args:
+            raise UsageError("give at least one page or folder with <name>.expected.json files")
+        assert self.settings is not None
+        try:
+            cases = list(find_cases(args))
+        except CaseError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        if not cases:
+            raise UsageError(f"no page with a <name>.expected.json beside it under {' '.join(args)}", print_help=False)
+        compare_settings = self._compare_settings(opts.compare) if opts.compare else None
+        pages = self._run(self.settings, cases, "configured")
+        other = self._run(compare_settings, cases, "compare") if compare_settings is not None else None
+
+        if opts.json:
+            out: dict[str, Any] = as_json(pages)
+            if other is not None:
+                out["compare"] = as_json(other)
+            print(json.dumps(out, ensure_ascii=False, indent=2))
+        else:
+            print(report(pages, worst=opts.worst))
+            if other is not None:
+                print(f"\n--compare {' '.join(opts.compare)}")
+                print(compare_report(pages, other))
+
+        failed = [p for p in pages if p.error]
+        for p in failed:
+            print(f"scrapy evaluate: {p.case.page}: {p.error}", file=sys.stderr)
+        if opts.min_f1 is not None:
+            low = below_floor(macro(pages), opts.min_f1)  # the gate is on the configured chain only
+            if low:
+                overall, names = macro(pages), dict((k, h) for k, h, _ in FIELDS)
+                details = ", ".join(
+                    f"{names.get(k, k)} {overall[k]:.3f}" if k in overall and overall[k] is not None else k for k in low
+                )
+                print(f"scrapy evaluate: under --min-f1 {opts.min_f1}: {details}", file=sys.stderr)
+                self.exitcode = 1
+        if failed:
+            self.exitcode = 1

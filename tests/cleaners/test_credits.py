@@ -1,0 +1,47 @@
+"""CreditCleaner: contributor, contact and photo-credit lines are claimed as source; prose is not."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.builtin.credits import CreditCleaner, credit_reason
+from cleaners.page import Page
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Keith Bradsher contributed reporting from Hong Kong.",
+        "Associated Press writers Alan Fram and Zeke Miller contributed to this report.",
+        "Contributing: Kristine Phillips",
+        "Write to Al Root at allen.root@dowjones.com",
+        "paul.takahashi@chron.com",
+        "twitter.com/paultakahashi",
+        "Photo: John Smith/Getty Images",
+        "[사진=JTBC, 이매진아시아]",
+        "The WeWork logo is displayed outside of a co-working space in New York.Reuters",
+        "The core stage of the first SLS at Michoud after the installation of its engines. (credit: NASA)",
+    ],
+)
+def test_credit_lines_are_claimed(line: str):
+    assert credit_reason(line) is not None
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reuters reported that the talks had stalled.",
+        "The photo was taken in 2019 by a tourist who later sold it.",
+        "Das Thema wird seit Jahren diskutiert: Die elektronische Patientenakte (ePA)",
+        "Readers can reach the helpline around the clock.",
+        "“We got her!” an officer shouted, according to AP",
+    ],
+)
+def test_prose_is_not_claimed(line: str):
+    assert credit_reason(line) is None
+
+
+def test_claims_are_source_spans_with_the_credit_text():
+    text = "Body.\nContributing: Kristine Phillips\n"
+    (span,) = CreditCleaner().find(Page(text))
+    assert span.label == "source" and span.data["credits"] == "Contributing: Kristine Phillips"
