@@ -108,7 +108,8 @@ class ArticlesSpider(SitemapSpider):
         except ValueError as exc:
             self.arg_error = str(exc)
             return
-        self.link_extractor = LinkExtractor(allow=self.allow, deny=self.deny, allow_domains=self.allowed_domains)
+        # Not allow_domains=: the LinkExtractor compares host:port; on_domain() compares hosts like OffsiteMiddleware.
+        self.link_extractor = LinkExtractor(allow=self.allow, deny=self.deny)
 
     def _check_seeds(self) -> None:
         if self.path:
@@ -182,6 +183,10 @@ class ArticlesSpider(SitemapSpider):
             else:
                 self.crawler.stats.inc_value("sieve/links/refused")
 
+    def on_domain(self, url: str) -> bool:
+        host = host_of(url)
+        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+
     def wanted(self, url: str) -> bool:
         """The allow/deny patterns (for sitemap and feed entries; links go through the LinkExtractor)."""
         if self.allow and not any(re.search(p, url) for p in self.allow):
@@ -220,7 +225,7 @@ class ArticlesSpider(SitemapSpider):
         # Links come from the text as Sieve decoded it, not from Scrapy's own charset guess.
         page = HtmlResponse(response.url, body=text.encode("utf-8"), encoding="utf-8")
         for link in self.link_extractor.extract_links(page):
-            if not link.url.startswith(HTTP):  # the LinkExtractor lets file:// through
+            if not link.url.startswith(HTTP) or not self.on_domain(link.url):  # the LinkExtractor lets file:// through
                 self.crawler.stats.inc_value("sieve/links/refused")
                 continue
             yield Request(link.url, callback=self.parse_page, meta={HOPS: hops + 1})

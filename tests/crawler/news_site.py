@@ -1,0 +1,171 @@
+"""A generated news site on 127.0.0.1 for end-to-end crawls: articles, index pages, sitemap, feed, robots.txt."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+HTML = "text/html; charset=utf-8"
+
+PARAGRAPHS = [
+    "The city council voted on Tuesday to extend the tram line to the eastern suburbs, ending a dispute that had "
+    "delayed the project for more than three years and divided residents of the old quarter.",
+    "Engineers said construction would begin in the spring and take about two years, with temporary bus routes "
+    "replacing the closed sections of the line while the new tracks are laid along the river road.",
+    "Opponents had argued that the extension would raise rents near the new stations, while supporters said it would "
+    "cut commuting times for tens of thousands of people who now drive into the centre every morning.",
+    "The mayor said the first trams on the new section should run before the next municipal elections, although "
+    "several council members warned that similar promises had been broken before.",
+    "Shopkeepers on the river road, who will lose their parking spaces during the works, asked the council for "
+    "compensation and said they would take the matter to court if the request was refused.",
+]
+COPYRIGHT = "<footer><p>All rights reserved to Example News 2024 ©</p></footer>"
+
+
+def article_page(title: str, signal: str, links: str = "") -> bytes:
+    """An article; ``signal`` is how it says so: jsonld, og, graph or none (then only its text length)."""
+    head = {
+        "jsonld": '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "x"}</script>',
+        "og": '<meta property="og:type" content="article">',
+        "graph": '<script type="application/ld+json">{"@graph": [{"@type": "WebPage"}, {"@type": "Article"}]}</script>',
+        "none": "",
+    }[signal]
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS)
+    return (
+        f"<!DOCTYPE html><html lang='en'><head><title>{title}</title>{head}</head><body>"
+        f"<article><h1>{title}</h1>{body}<p>source: Example Wire</p></article>{links}{COPYRIGHT}</body></html>"
+    ).encode()
+
+
+def index_page(title: str, links: list[str], og: bool = True) -> bytes:
+    items = "".join(f'<li><a href="{href}">Story {i}: a headline for the list</a></li>' for i, href in enumerate(links))
+    meta = '<meta property="og:type" content="website">' if og else ""
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title>{meta}</head><body><h1>{title}</h1><ul>{items}</ul>"
+        f"{COPYRIGHT}</body></html>"
+    ).encode()
+
+
+#: Links no crawl may follow, planted in the front page.
+HOSTILE_LINKS = [
+    "file:///etc/passwd",
+    "javascript:alert(1)",
+    "mailto:desk@example.com",
+    "data:text/html,<p>hi</p>",
+    "http://elsewhere.invalid/news/9.html",
+]
+
+
+@dataclass
+class NewsSite:
+    """Pages by path; every request's path is recorded in ``requested``."""
+
+    pages: dict[str, tuple[str, bytes]] = field(default_factory=dict)
+    requested: list[str] = field(default_factory=list)
+    base: str = ""
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+    def fetched(self, path: str) -> bool:
+        return path in self.requested
+
+
+def build_pages(base: str) -> dict[str, tuple[str, bytes]]:
+    pages: dict[str, tuple[str, bytes]] = {
+        "/robots.txt": ("text/plain", b"User-agent: *\nDisallow: /private/\n"),
+        # the front page (depth 0): four articles, an index, a non-article, a disallowed article, a JSON file
+        "/news/": (
+            HTML,
+            index_page(
+                "Front page",
+                [
+                    "/news/1.html",
+                    "/news/2.html",
+                    "3.html",  # relative to /news/
+                    f"{base}/news/4.html",
+                    "/section/",
+                    "/about.html",
+                    "/private/secret.html",
+                    "/data/feed.json",
+                    *HOSTILE_LINKS,
+                ],
+            ),
+        ),
+        "/news/1.html": (HTML, article_page("Tram line extended", "jsonld")),
+        "/news/2.html": (HTML, article_page("Council vote", "og")),
+        "/news/3.html": (HTML, article_page("Engineers plan works", "graph")),
+        "/news/4.html": (HTML, article_page("Mayor promises trams", "none")),
+        # depth 1: an index without og:type, linking one level deeper
+        "/section/": (HTML, index_page("City section", ["/news/deep.html"], og=False)),
+        "/news/deep.html": (HTML, article_page("Two links away", "jsonld")),
+        "/about.html": (HTML, b"<html><head><title>About</title></head><body><p>About us.</p></body></html>"),
+        "/private/secret.html": (HTML, article_page("Disallowed by robots.txt", "jsonld")),
+        "/data/feed.json": ("application/json", b'{"not": "html"}'),
+        # sitemap and feed entries (depth 0 each)
+        "/sitemap.xml": (
+            "application/xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?>'
+                '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                f"<url><loc>{base}/news/sm1.html</loc></url><url><loc>{base}/news/sm2.html</loc></url>"
+                f"<url><loc>{base}/private/sm3.html</loc></url><url><loc>file:///etc/passwd</loc></url>"
+                "</urlset>"
+            ).encode(),
+        ),
+        "/news/sm1.html": (HTML, article_page("Sitemap story one", "jsonld", '<a href="/news/1.html">More</a>')),
+        "/news/sm2.html": (HTML, article_page("Sitemap story two", "og")),
+        "/private/sm3.html": (HTML, article_page("Disallowed sitemap story", "og")),
+        "/rss.xml": (
+            "application/rss+xml",
+            (
+                '<?xml version="1.0"?><rss version="2.0"><channel><title>Example</title>'
+                f"<item><title>One</title><link>{base}/news/rss1.html</link></item>"
+                "<item><title>Two</title><link>/news/rss2.html</link></item>"
+                "<item><title>Bad</title><link>javascript:alert(1)</link></item>"
+                "</channel></rss>"
+            ).encode(),
+        ),
+        "/atom.xml": (
+            "application/atom+xml",
+            (
+                '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Example</title>'
+                f'<entry><title>A</title><link rel="alternate" href="{base}/news/atom1.html"/></entry>'
+                "</feed>"
+            ).encode(),
+        ),
+        "/news/rss1.html": (HTML, article_page("Feed story one", "jsonld")),
+        "/news/rss2.html": (HTML, article_page("Feed story two", "none")),
+        "/news/atom1.html": (HTML, article_page("Atom story", "og")),
+    }
+    return pages
+
+
+def serve(site: NewsSite) -> tuple[ThreadingHTTPServer, threading.Thread]:
+    """Serve ``site`` on a free port of 127.0.0.1 in a daemon thread."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            path = self.path.split("?", 1)[0]
+            site.requested.append(path)
+            page = site.pages.get(path)
+            if page is None:
+                self.send_error(404)
+                return
+            content_type, body = page
+            self.send_response(200)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, format: str, *args: object) -> None:  # keep pytest output clean
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    site.base = f"http://127.0.0.1:{server.server_address[1]}"
+    site.pages.update(build_pages(site.base))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    return server, thread

@@ -1,0 +1,122 @@
+"""End to end: real ``scrapy crawl articles`` subprocesses against a generated news site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.conftest import run_scrapy
+from tests.crawler.news_site import NewsSite, serve
+
+#: Fast and quiet for a local server; politeness defaults stay on otherwise (robots.txt is obeyed).
+FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO"]
+FRONT_PAGE_ARTICLES = {"/news/1.html", "/news/2.html", "/news/3.html", "/news/4.html"}
+
+
+@pytest.fixture(scope="module")
+def site():
+    site = NewsSite()
+    server, thread = serve(site)
+    yield site
+    server.shutdown()
+    thread.join(timeout=5)
+
+
+def crawl(site: NewsSite, tmp: Path, *args: str, name: str = "articles") -> tuple[set[str], list[dict], str]:
+    """(exported paths, exported records, log) of one crawl; storage goes to a SQLite file in ``tmp``."""
+    out = tmp / "out.jsonl"
+    site.requested.clear()
+    proc = run_scrapy(
+        "crawl", name, *args, "-O", str(out), *FAST,
+        "-s", f"DATABASE_URL=sqlite:///{tmp}/sieve.db", "-s", f"SIEVE_SPOOL_DIR={tmp}/spool",
+        timeout=120,
+    )  # fmt: skip
+    log = proc.stderr.decode()
+    assert proc.returncode == 0, log[-3000:]
+    assert "Traceback" not in log, log[-3000:]
+    records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()] if out.exists() else []
+    return {urlsplit(r["url"]).path for r in records}, records, log
+
+
+def test_front_page_depth_1_exports_its_articles_only(site, tmp_path):
+    paths, records, log = crawl(site, tmp_path, "-a", f"start_urls={site.url('/news/')}", "-a", "depth=1")
+    assert paths == FRONT_PAGE_ARTICLES
+    assert site.fetched("/robots.txt")
+    assert not site.fetched("/private/secret.html"), "robots.txt disallows /private/"
+    assert site.fetched("/section/") and site.fetched("/about.html")  # followed ...
+    assert not site.fetched("/news/deep.html"), "two hops away with depth=1"
+    assert site.fetched("/data/feed.json")  # fetched, but not HTML: skipped
+    assert all(r["url"].startswith(site.base) for r in records)
+    for r in records:
+        assert r["source"] == "Example Wire"
+        assert "All rights reserved" not in r["body"] and r["errors"] == []
+        assert set(r) >= {"url", "title", "body", "source", "related_links", "boilerplate", "segments", "errors"}
+    # statistics in the dump Scrapy prints at the end
+    assert "'sieve/articles': 4" in log
+    assert "'sieve/skipped/not_article': 3" in log  # /news/, /section/, /about.html
+    assert "'sieve/skipped/not_html': 1" in log
+    assert "'sieve/spans/source': 4" in log
+    # file:, javascript:, mailto:, data: and off-site links were never requested: everything hit our server
+    assert set(site.requested) <= set(site.pages)
+    assert not any("passwd" in p or "alert" in p or "mailto" in p for p in site.requested)
+    assert "elsewhere.invalid" not in log
+
+
+def test_depth_2_reaches_the_deeper_article(site, tmp_path):
+    paths, _, _ = crawl(site, tmp_path, "-a", f"start_urls={site.url('/news/')}", "-a", "depth=2")
+    assert paths == FRONT_PAGE_ARTICLES | {"/news/deep.html"}
+
+
+def test_depth_0_fetches_the_start_page_only(site, tmp_path):
+    paths, _, _ = crawl(site, tmp_path, "-a", f"start_urls={site.url('/news/')}", "-a", "depth=0")
+    assert paths == set()
+    assert [p for p in site.requested if p != "/robots.txt"] == ["/news/"]
+
+
+def test_allow_and_deny_patterns(site, tmp_path):
+    paths, _, _ = crawl(
+        site, tmp_path, "-a", f"start_urls={site.url('/news/')}", "-a", r"allow=/news/\d", "-a", r"deny=/news/3\.html"
+    )
+    assert paths == FRONT_PAGE_ARTICLES - {"/news/3.html"}
+    assert not site.fetched("/section/") and not site.fetched("/about.html")
+
+
+def test_sitemap(site, tmp_path):
+    paths, _, _ = crawl(site, tmp_path, "-a", f"sitemap={site.url('/sitemap.xml')}", "-a", "depth=0")
+    assert paths == {"/news/sm1.html", "/news/sm2.html"}
+    assert not site.fetched("/private/sm3.html")
+
+
+def test_rss_and_atom_feeds(site, tmp_path):
+    paths, _, _ = crawl(site, tmp_path, "-a", f"feed={site.url('/rss.xml')},{site.url('/atom.xml')}", "-a", "depth=0")
+    assert paths == {"/news/rss1.html", "/news/rss2.html", "/news/atom1.html"}
+
+
+def test_bad_arguments_are_one_clear_line(site, tmp_path):
+    proc = run_scrapy("crawl", "articles", "-a", "start_urls=file:///etc/passwd", *FAST, timeout=120)
+    err = proc.stderr.decode()
+    assert "only http(s) start URLs are crawled" in err and "Traceback" not in err
+    assert "bad_arguments" in err
+    proc = run_scrapy("crawl", "articles", "-a", f"start_urls={site.url('/news/')}", "-a", "depth=two", *FAST)
+    err = proc.stderr.decode()
+    assert "-a depth='two' is not a whole number" in err and "Traceback" not in err
+
+
+def test_jobdir_pauses_and_resumes_without_refetching(site, tmp_path):
+    """Scrapy's own persistence: a crawl stopped early resumes from its JOBDIR queue and seen-requests file."""
+    job = ["-s", f"JOBDIR={tmp_path}/job", "-s", "CONCURRENT_REQUESTS=1"]
+    start = ["-a", f"start_urls={site.url('/news/')}", "-a", "depth=2"]
+    (tmp_path / "one").mkdir()
+    (tmp_path / "two").mkdir()
+    first, _, log1 = crawl(site, tmp_path / "one", *start, *job, "-s", "CLOSESPIDER_ITEMCOUNT=1")
+    first_requests = list(site.requested)
+    assert "closespider_itemcount" in log1
+    second, _, log2 = crawl(site, tmp_path / "two", *start, *job)
+    assert first and second
+    assert not first & second, "a page exported twice: the resumed crawl started over"
+    assert first | second <= FRONT_PAGE_ARTICLES | {"/news/deep.html"}
+    assert "/news/" in first_requests and "/news/" not in site.requested, "the start page was fetched again"
+    assert (tmp_path / "job" / "requests.seen").exists()
