@@ -28,6 +28,11 @@ ARABIC_HTML = """<!DOCTYPE html>
 """
 
 
+def private_db(tmp: Path) -> list[str]:
+    """Keep test crawls out of the default database (data/sieve.db)."""
+    return ["-s", f"DATABASE_URL=sqlite:///{tmp}/sieve.db", "-s", f"SIEVE_SPOOL_DIR={tmp}/spool"]
+
+
 def make_spider(path: Path, **settings: object) -> FixturesSpider:
     crawler = get_crawler(FixturesSpider, {"SIEVE_MAX_BYTES": 10_000_000, **settings})
     return FixturesSpider.from_crawler(crawler, path=str(path))
@@ -109,7 +114,7 @@ def test_missing_path_closes_the_spider(tmp_path):
 
 
 def test_missing_path_is_one_clear_line_not_a_traceback(tmp_path):
-    proc = run_scrapy("crawl", "fixtures", "-a", f"path={tmp_path / 'nope'}", timeout=120)
+    proc = run_scrapy("crawl", "fixtures", "-a", f"path={tmp_path / 'nope'}", *private_db(tmp_path), timeout=120)
     err = proc.stderr.decode()
     assert "no such file or directory" in err
     assert "Traceback" not in err
@@ -119,7 +124,7 @@ def test_missing_path_is_one_clear_line_not_a_traceback(tmp_path):
 def test_crawl_exports_exactly_what_scrapy_clean_prints(page_dir, tmp_path):
     """The identical-results requirement: the same file, two paths, one record."""
     out = tmp_path / "out.jsonl"
-    crawl = run_scrapy("crawl", "fixtures", "-a", f"path={page_dir}", "-O", str(out), "-s", "LOG_LEVEL=INFO")
+    crawl = run_scrapy("crawl", "fixtures", "-a", f"path={page_dir}", "-O", str(out), *private_db(tmp_path))
     assert crawl.returncode == 0, crawl.stderr.decode()[-3000:]
     assert "Traceback" not in crawl.stderr.decode()
     clean = run_scrapy("clean", str(page_dir))
@@ -148,7 +153,7 @@ def test_repository_fixture_pages_agree_with_scrapy_clean(tmp_path):
     if not any(True for _ in root.rglob("*.htm*")) and not any(True for _ in root.rglob("*.txt")):
         pytest.skip("fixtures/pages holds no pages yet")
     out = tmp_path / "out.jsonl"
-    crawl = run_scrapy("crawl", "fixtures", "-O", str(out))
+    crawl = run_scrapy("crawl", "fixtures", "-O", str(out), *private_db(tmp_path))
     assert crawl.returncode == 0, crawl.stderr.decode()[-3000:]
     clean = run_scrapy("clean", str(root))
     by_path = {}

@@ -1,0 +1,176 @@
+"""The articles spider in-process: its seeds, its arguments, which links it follows, which pages it keeps."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+
+import pytest
+from scrapy import Request
+from scrapy.exceptions import CloseSpider
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.utils.test import get_crawler
+
+from crawler.items import PageItem
+from crawler.spiders.arabstoday import ArabsTodaySpider
+from crawler.spiders.article_check import check_article
+from crawler.spiders.articles import HOPS, ArticlesSpider
+from tests.conftest import project_settings
+from tests.crawler.news_site import HOSTILE_LINKS, article_page, index_page
+
+BASE = "https://news.example.com"
+
+
+def make(cls=ArticlesSpider, max_bytes: int = 10_000_000, **kwargs: object) -> ArticlesSpider:
+    crawler = get_crawler(cls, {"SIEVE_MAX_BYTES": max_bytes})
+    return cls.from_crawler(crawler, **kwargs)
+
+
+def start(spider: ArticlesSpider) -> list[object]:
+    async def collect() -> list[object]:
+        return [x async for x in spider.start()]
+
+    return asyncio.run(collect())
+
+
+def html(url: str, body: bytes, meta: dict | None = None) -> HtmlResponse:
+    response = HtmlResponse(url, body=body, headers={"Content-Type": "text/html; charset=utf-8"})
+    request = Request(url, meta=meta or {})
+    return response.replace(request=request)
+
+
+def test_start_yields_a_request_for_every_seed():
+    spider = make(start_urls=f"{BASE}/news/,{BASE}/world/", feed=f"{BASE}/rss.xml", sitemap=f"{BASE}/sitemap.xml")
+    requests = start(spider)
+    assert requests, "the spider yielded nothing: scrapy crawl articles would crawl 0 pages"
+    got = {(r.url, r.callback.__name__) for r in requests}
+    assert got == {
+        (f"{BASE}/news/", "parse_page"),
+        (f"{BASE}/world/", "parse_page"),
+        (f"{BASE}/rss.xml", "parse_feed"),
+        (f"{BASE}/sitemap.xml", "_parse_sitemap"),
+    }
+    assert spider.allowed_domains == ["news.example.com"]
+
+
+def test_site_profile_yields_its_own_start_urls():
+    spider = make(ArabsTodaySpider)
+    requests = start(spider)
+    assert [r.url for r in requests] == ArabsTodaySpider.start_urls
+    assert spider.article_re.search("https://www.arabstoday.net/en/585011/iraqi-forces-retake-border-crossing")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "give -a start_urls=URL"),
+        ({"start_urls": "file:///etc/passwd"}, "only http(s) start URLs"),
+        ({"start_urls": f"{BASE}/", "depth": "x"}, "is not a whole number"),
+        ({"start_urls": f"{BASE}/", "depth": "-1"}, "must be 0 or more"),
+        ({"start_urls": f"{BASE}/", "allow": "(unclosed"}, "-a allow='(unclosed' is not a valid regular expression"),
+    ],
+)
+def test_bad_arguments_close_the_spider_with_a_message(kwargs, message, caplog):
+    spider = make(**kwargs)
+    with pytest.raises(CloseSpider):
+        start(spider)
+    assert message in spider.arg_error
+    assert message in caplog.text
+
+
+def test_links_followed_are_http_on_the_start_domain_and_within_depth():
+    spider = make(start_urls=f"{BASE}/news/", depth="1")
+    page = index_page("Front", ["/news/1.html", f"{BASE}/news/2.html", "//other.example.org/x", *HOSTILE_LINKS])
+    out = list(spider.parse_page(html(f"{BASE}/news/", page)))
+    assert [(r.url, r.meta[HOPS]) for r in out if isinstance(r, Request)] == [
+        (f"{BASE}/news/1.html", 1),
+        (f"{BASE}/news/2.html", 1),
+    ]
+    assert not any(isinstance(x, PageItem) for x in out), "an index page is not an article"
+    deeper = list(spider.parse_page(html(f"{BASE}/news/", page, meta={HOPS: 1})))
+    assert not any(isinstance(r, Request) for r in deeper), "depth 1 reached: follow nothing"
+
+
+def test_file_links_are_refused_even_though_the_link_extractor_allows_them():
+    spider = make(start_urls=f"{BASE}/")
+    page = b'<html><body><a href="file:///etc/passwd">x</a><a href="/ok.html">ok</a></body></html>'
+    urls = [r.url for r in spider.parse_page(html(f"{BASE}/", page)) if isinstance(r, Request)]
+    assert urls == [f"{BASE}/ok.html"]
+    assert spider.crawler.stats.get_value("sieve/links/refused") == 1
+
+
+def test_allow_and_deny_filter_links():
+    spider = make(start_urls=f"{BASE}/", allow=r"/news/\d+\.html$", deny=r"/news/2\.html")
+    page = index_page("Front", ["/news/1.html", "/news/2.html", "/about.html"])
+    urls = [r.url for r in spider.parse_page(html(f"{BASE}/", page)) if isinstance(r, Request)]
+    assert urls == [f"{BASE}/news/1.html"]
+
+
+def test_article_pages_are_yielded_with_their_fetch_fields():
+    spider = make(start_urls=f"{BASE}/")
+    out = list(spider.parse_page(html(f"{BASE}/news/1.html", article_page("Title", "jsonld"))))
+    items = [x for x in out if isinstance(x, PageItem)]
+    assert len(items) == 1
+    item = items[0]
+    assert (item.url, item.status, item.encoding, item.is_html) == (f"{BASE}/news/1.html", 200, "utf-8", True)
+    assert item.content_type == "text/html; charset=utf-8" and item.fetched_at.endswith("+00:00")
+    assert "tram line" in item.content
+
+
+def test_non_html_responses_are_counted_and_skipped():
+    spider = make(start_urls=f"{BASE}/")
+    pdf = Response(f"{BASE}/report.pdf", body=b"%PDF-1.4", headers={"Content-Type": "application/pdf"})
+    json_ = TextResponse(f"{BASE}/x.json", body=b"{}", headers={"Content-Type": "application/json"})
+    assert list(spider.parse_page(pdf)) == [] and list(spider.parse_page(json_)) == []
+    assert spider.crawler.stats.get_value("sieve/skipped/not_html") == 2
+    xhtml = html(f"{BASE}/a.xhtml", article_page("T", "og"))
+    xhtml = xhtml.replace(headers={"Content-Type": "application/xhtml+xml"})
+    assert any(isinstance(x, PageItem) for x in spider.parse_page(xhtml))
+
+
+def test_oversized_html_becomes_a_fetch_error_item():
+    spider = make(start_urls=f"{BASE}/", max_bytes=100)
+    out = list(spider.parse_page(html(f"{BASE}/big.html", article_page("T", "og"))))
+    assert len(out) == 1 and out[0].content is None
+    assert out[0].errors[0]["stage"] == "fetch" and "SIEVE_MAX_BYTES" in out[0].errors[0]["message"]
+
+
+def test_feed_entries_are_seeds_and_hostile_entries_are_dropped():
+    spider = make(feed=f"{BASE}/rss.xml")
+    rss = (
+        b'<?xml version="1.0"?><rss version="2.0"><channel>'
+        b"<item><link>https://news.example.com/a.html</link></item><item><link>/b.html</link></item>"
+        b"<item><link>javascript:alert(1)</link></item><item><link>file:///etc/passwd</link></item>"
+        b"</channel></rss>"
+    )
+    requests = list(spider.parse_feed(Response(f"{BASE}/rss.xml", body=rss)))
+    assert [r.url for r in requests] == [f"{BASE}/a.html", f"{BASE}/b.html"]
+    assert all(HOPS not in r.meta for r in requests)  # a feed entry is hop 0
+
+
+@pytest.mark.parametrize(
+    ("page", "url", "expected"),
+    [
+        (article_page("T", "jsonld"), "/x", True),
+        (article_page("T", "graph"), "/x", True),
+        (article_page("T", "og"), "/x", True),
+        (article_page("T", "none"), "/x", True),  # long enough
+        (index_page("Front", [f"/news/{i}.html" for i in range(40)]), "/x", False),
+        (index_page("Front", ["/a"], og=False), "/x", False),
+        (b"<html><body><p>Short.</p></body></html>", "/news/123/short", True),  # the site's article URL pattern
+        (b"<html><body><p>Short.</p></body></html>", "/about", False),
+    ],
+)
+def test_is_this_an_article(page, url, expected):
+    verdict = check_article(page.decode(), BASE + url, re.compile(r"/news/\d+/"), min_chars=800)
+    assert verdict.is_article is expected, verdict.reason
+
+
+def test_politeness_defaults_are_on():
+    settings = project_settings()
+    assert settings.getbool("ROBOTSTXT_OBEY")
+    assert settings.getbool("AUTOTHROTTLE_ENABLED")
+    assert settings.get("USER_AGENT").startswith("Sieve/")
+    assert settings.getint("DOWNLOAD_MAXSIZE") == settings.getint("SIEVE_MAX_BYTES") > 0
+    assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
+    assert "HTTPCACHE_ENABLED" in settings
