@@ -10,6 +10,7 @@ CLEANERS_BASE = {
     "cleaners.builtin.HeadlineCleaner": 50,
     "cleaners.builtin.CopyrightCleaner": 100,
     "cleaners.builtin.RelatedLinksCleaner": 200,
+    "cleaners.builtin.LinkListCleaner": 250,
     "cleaners.builtin.SourceCleaner": 300,
     "cleaners.builtin.CreditCleaner": 400,
     "cleaners.builtin.PromoCleaner": 500,

@@ -3,6 +3,7 @@
 from cleaners.builtin.boilerplate import CopyrightCleaner
 from cleaners.builtin.credits import CreditCleaner
 from cleaners.builtin.headline import HeadlineCleaner
+from cleaners.builtin.linklists import LinkListCleaner
 from cleaners.builtin.metalines import MetaLineCleaner
 from cleaners.builtin.promo import PromoCleaner
 from cleaners.builtin.related import RelatedLinksCleaner
@@ -12,6 +13,7 @@ __all__ = [
     "CopyrightCleaner",
     "CreditCleaner",
     "HeadlineCleaner",
+    "LinkListCleaner",
     "MetaLineCleaner",
     "PromoCleaner",
     "RelatedLinksCleaner",

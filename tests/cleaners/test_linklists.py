@@ -1,0 +1,60 @@
+"""LinkListCleaner: runs of same-site article headlines are claimed as related; linked prose is not."""
+
+from __future__ import annotations
+
+from cleaners.builtin.linklists import LinkListCleaner, is_article_url, site_of
+from cleaners.page import Page
+
+URL = "https://www.example.co.uk/news/2019/11/story-about-things"
+LINKS = {
+    "Pats place Olszewski on IR": "https://www.example.co.uk/nfl/news/pats-place-olszewski-on-ir/",
+    "Playoff picture: Raiders in pursuit": "https://sports.example.co.uk/nfl/playoff-picture-raiders-in-pursuit",
+    "Rams top Bears as offenses struggle": "https://www.example.co.uk/nfl/news/12345678",
+    "Jones tells Belichick story": "https://other-site.com/jones-tells-belichick-story",
+    "Google has bought CloudSimple, a startup": "https://www.example.co.uk/google-buys-cloudsimple-2019-11",
+    "Sports front page here": "https://www.example.co.uk/sports/",
+}
+
+
+def claimed(text: str, url: str | None = URL) -> list[tuple[str, str]]:
+    page = Page(text, url=url, links=LINKS)
+    return [(text[s.start : s.end], str(s.data.get("url", "-"))) for s in LinkListCleaner().find(page)]
+
+
+def test_site_and_article_urls():
+    assert site_of("https://www.express.co.uk/x") == "express.co.uk"
+    assert site_of("https://news.example.com/x") == "example.com"
+    assert is_article_url("https://a.com/nfl/news/pats-place-olszewski-on-ir/")
+    assert is_article_url("https://a.com/story/12345678")
+    assert not is_article_url("https://a.com/sports/")
+
+
+def test_a_run_of_same_site_headlines_with_teasers_and_its_header_is_claimed():
+    text = (
+        "The article's last paragraph.\n"
+        "More NFL news\n"
+        "- Pats place Olszewski on IR New England's roster is re-shuffling\n"
+        "- Playoff picture: Raiders in pursuit Breaking down the playoff picture\n"
+        "- Rams top Bears as offenses struggle\n"
+    )
+    got = claimed(text)
+    assert [t for t, _ in got] == text.splitlines()[1:]
+    assert got[1][1] == LINKS["Pats place Olszewski on IR"]
+
+
+def test_two_items_other_sites_section_links_or_no_url_are_not_enough():
+    two = "- Pats place Olszewski on IR\n- Rams top Bears as offenses struggle\n"
+    assert claimed(two) == []
+    mixed = two + "- Jones tells Belichick story\n- Sports front page here\n"
+    assert claimed(mixed) == []  # other site, then a section front: the run stays at two
+    assert claimed(two + "- Playoff picture: Raiders in pursuit\n", url=None) == []
+
+
+def test_paragraphs_that_open_with_a_link_stay_body():
+    para = (
+        "- Google has bought CloudSimple, a startup. It was launched to help Microsoft woo customers.\n"
+        "- Pats place Olszewski on IR and then, in a move nobody expected, the team also released two veterans "
+        "who had started every game this season for the club\n"
+        "- Rams top Bears as offenses struggle\n"
+    )
+    assert claimed(para) == []
