@@ -45,6 +45,8 @@ DOWNLOAD_TIMEOUT = 30
 # Scrapy 2.19 otherwise opens a local control server that can execute code.
 REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# One line at the end of a crawl: pages, articles, skipped, errors, spans by label (before Scrapy's stats dump).
+EXTENSIONS = {"crawler.extensions.CrawlSummary": 500}
 # Development cache: -s HTTPCACHE_ENABLED=1
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"

@@ -59,6 +59,7 @@ def test_front_page_depth_1_exports_its_articles_only(site, tmp_path):
     assert "'sieve/skipped/not_article': 3" in log  # /news/, /section/, /about.html
     assert "'sieve/skipped/not_html': 1" in log
     assert "'sieve/spans/source': 4" in log
+    assert "Sieve crawl summary (finished): 4 pages, 4 cleaned; skipped 3 non-article and 1 non-HTML responses" in log
     # file:, javascript:, mailto:, data: and off-site links were never requested: everything hit our server
     assert set(site.requested) <= set(site.pages)
     assert not any("passwd" in p or "alert" in p or "mailto" in p for p in site.requested)

@@ -11,6 +11,7 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
+from crawler.extensions import summary
 from crawler.items import PageItem
 from crawler.spiders.arabstoday import ArabsTodaySpider
 from crawler.spiders.article_check import check_article
@@ -174,3 +175,19 @@ def test_politeness_defaults_are_on():
     assert settings.getint("DOWNLOAD_MAXSIZE") == settings.getint("SIEVE_MAX_BYTES") > 0
     assert settings.getbool("REMOTE_CONTROL_ENABLED") is False
     assert "HTTPCACHE_ENABLED" in settings
+
+
+def test_crawl_summary_line():
+    stats = {
+        "sieve/pages": 5,
+        "sieve/articles": 4,
+        "sieve/skipped/not_article": 2,
+        "sieve/errors/fetch": 1,
+        "sieve/spans/body": 4,
+        "sieve/spans/related": 7,
+        "downloader/request_count": 9,
+    }
+    assert summary(stats) == (
+        "5 pages, 4 cleaned; skipped 2 non-article and 0 non-HTML responses; 1 errors (fetch 1); "
+        "spans: body 4, related 7"
+    )
