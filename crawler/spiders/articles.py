@@ -87,7 +87,7 @@ class ArticlesSpider(SitemapSpider):
     ) -> None:
         super().__init__(*args, **kwargs)
         self.start_urls = split_arg(start_urls) if start_urls is not None else list(type(self).start_urls)
-        self.sitemap_urls = split_arg(sitemap) if sitemap is not None else list(type(self).sitemap_urls)
+        self.sitemap_urls: list[str] = split_arg(sitemap) if sitemap is not None else list(type(self).sitemap_urls)
         self.feed_urls = split_arg(feed)
         self.path = path
         self.allow = [allow] if allow else list(type(self).allow)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
+from typing import Any
 
 from scrapy.http import Response
 
@@ -44,7 +45,7 @@ def html_item(response: Response, max_bytes: int) -> PageItem:
     sentence as cp1250). The encoding used is recorded on the item.
     """
     content_type = header(response, "Content-Type")
-    common = {"status": response.status, "content_type": content_type}
+    common: dict[str, Any] = {"status": response.status, "content_type": content_type}
     if len(response.body) > max_bytes:
         return fetch_error(
             response.url, f"{len(response.body)} bytes is over the {max_bytes}-byte limit (SIEVE_MAX_BYTES)", **common
