@@ -29,6 +29,9 @@ SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {"fast": True}
 SIEVE_SITE_CONTAINERS: dict[str, str] = {
     "arabstoday.net": ".article-body, .article-source, .related-news li, .footer-top, .footer-bottom",
 }
+# Spiders: a page with no article signal (JSON-LD type, og:type, the site's article URL pattern) is an article
+# only with this many characters of paragraph text; index pages are followed but not stored.
+SIEVE_ARTICLE_MIN_CHARS = 800
 # Largest page (or decompressed .gz) Sieve will clean; also the crawl's DOWNLOAD_MAXSIZE.
 SIEVE_MAX_BYTES = 10 * 1024 * 1024
 
