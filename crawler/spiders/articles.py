@@ -216,7 +216,7 @@ class ArticlesSpider(SitemapSpider):
 
     @property
     def min_article_chars(self) -> int:
-        return self.crawler.settings.getint("SIEVE_ARTICLE_MIN_CHARS")
+        return self.crawler.settings.getint("SIEVE_ARTICLE_MIN_CHARS", 800)
 
     def follow_links(self, response: Response, text: str) -> Iterator[Request]:
         hops = response.meta.get(HOPS, 0)

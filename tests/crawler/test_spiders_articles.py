@@ -23,7 +23,7 @@ BASE = "https://news.example.com"
 
 
 def make(cls=ArticlesSpider, max_bytes: int = 10_000_000, **kwargs: object) -> ArticlesSpider:
-    crawler = get_crawler(cls, {"SIEVE_MAX_BYTES": max_bytes})
+    crawler = get_crawler(cls, project_settings(SIEVE_MAX_BYTES=max_bytes).copy_to_dict())
     return cls.from_crawler(crawler, **kwargs)
 
 
@@ -105,6 +105,14 @@ def test_allow_and_deny_filter_links():
     page = index_page("Front", ["/news/1.html", "/news/2.html", "/about.html"])
     urls = [r.url for r in spider.parse_page(html(f"{BASE}/", page)) if isinstance(r, Request)]
     assert urls == [f"{BASE}/news/1.html"]
+
+
+def test_a_long_page_without_signals_is_an_article_and_a_short_one_is_not():
+    spider = make(start_urls=f"{BASE}/")
+    long_page = article_page("Title", "none")
+    short_page = b"<html><body>" + b"<p>" + b"A sentence of a short notice. " * 4 + b"</p></body></html>"
+    assert any(isinstance(x, PageItem) for x in spider.parse_page(html(f"{BASE}/long.html", long_page)))
+    assert not any(isinstance(x, PageItem) for x in spider.parse_page(html(f"{BASE}/short.html", short_page)))
 
 
 def test_article_pages_are_yielded_with_their_fetch_fields():
