@@ -107,6 +107,35 @@ def sieve_fn(chain: CleanerChain, extractor: Any) -> Callable[[str, str], str]:
     return run
 
 
+def stage_times(chain: CleanerChain, extractor: Any, docs: list[Doc]) -> list[tuple[str, float]]:
+    """Seconds spent in extraction and in each cleaner's ``find`` over all pages, plus trafilatura alone."""
+    import trafilatura
+
+    from cleaners.page import Page
+    from cleaners.process import domain_of
+
+    times: dict[str, float] = {"trafilatura alone (include_comments=False)": 0.0, "Sieve: extraction": 0.0}
+    times.update({f"Sieve: cleaner {c.name}": 0.0 for c in chain.cleaners})
+    for _, url, html, _ in docs:
+        t0 = time.perf_counter()
+        trafilatura.extract(html, url=url, include_comments=False)
+        t1 = time.perf_counter()
+        times["trafilatura alone (include_comments=False)"] += t1 - t0
+        try:
+            ex = extractor.extract(html, url=url)
+        except ValueError:
+            continue
+        times["Sieve: extraction"] += time.perf_counter() - t1
+        page = Page(ex.text, url=url, domain=domain_of(url), links=ex.links, metadata={"title": ex.title})
+        for cleaner in chain.cleaners:
+            t2 = time.perf_counter()
+            for span in cleaner.find(page):  # claims are recorded, so later cleaners see them
+                if page.is_free(span.start, span.end):
+                    page.add(span)
+            times[f"Sieve: cleaner {cleaner.name}"] += time.perf_counter() - t2
+    return list(times.items())
+
+
 def row(name: str, s: BenchScore, sd: BenchScore, dps: float | None = None) -> str:
     speed = f"{dps:7.1f}" if dps is not None else "      -"
     return (
@@ -125,6 +154,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     parser.add_argument("--limit", type=int, help="only the first N pages (a quick look, not a result)")
     parser.add_argument("--ablate", action="store_true", help="also score Sieve with each cleaner switched off")
+    parser.add_argument(
+        "--stages", action="store_true", help="also show where Sieve's time goes (extraction, each cleaner)"
+    )
     parser.add_argument("--worst", type=int, default=0, help="list the N pages where Sieve loses most F1")
     parser.add_argument("--dump", type=Path, help="write Sieve's per-page bodies and scores to this JSON file")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Sieve setting")
@@ -166,6 +198,11 @@ def main(argv: list[str] | None = None) -> int:
             fn = sieve_fn(CleanerChain(cleaners), extractor)
             s, sd, _ = score(docs, [fn(html, url) for _, url, html, _ in docs], args.resamples)
             print(f"{row(name, s, sd)}  ΔF1 {s.f1 - full.f1:+.4f}  ΔP {s.precision - full.precision:+.4f}", flush=True)
+
+    if args.stages:
+        print("\nWhere Sieve's time goes (one extra, untimed-above pass; seconds for all pages):")
+        for name, secs in stage_times(chain, extractor, docs):
+            print(f"  {name:<44} {secs:6.2f}s")
 
     if args.worst:
         preds, per_doc = results[sieve]

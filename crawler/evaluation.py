@@ -72,12 +72,25 @@ def _is_headline_key(key: str) -> bool:
 
 
 def expected_path(page: Path) -> Path:
+    """``<name>.expected.json`` beside the page, else in the mirror tree ``expected/`` next to ``pages/``.
+
+    ``fixtures/pages/wire/a.html`` -> ``fixtures/pages/wire/a.expected.json``
+    or ``fixtures/expected/wire/a.expected.json``; the first that exists wins
+    (the one beside the page when neither does).
+    """
     name = page.name
     for suffix in (".html.gz", ".htm.gz", ".txt.gz", ".html", ".htm", ".txt"):
         if name.lower().endswith(suffix):
             name = name[: -len(suffix)]
             break
-    return page.with_name(name + EXPECTED_SUFFIX)
+    beside = page.with_name(name + EXPECTED_SUFFIX)
+    parts = beside.parts
+    if not beside.exists() and "pages" in parts[:-1]:
+        i = len(parts) - 2 - parts[:-1][::-1].index("pages")
+        mirror = Path(*parts[:i], "expected", *parts[i + 1 :])
+        if mirror.exists():
+            return mirror
+    return beside
 
 
 def site_style(page: Path) -> str:
