@@ -23,7 +23,9 @@ BASE = "https://news.example.com"
 
 
 def make(cls=ArticlesSpider, max_bytes: int = 10_000_000, **kwargs: object) -> ArticlesSpider:
-    crawler = get_crawler(cls, project_settings(SIEVE_MAX_BYTES=max_bytes).copy_to_dict())
+    project = project_settings()
+    settings = {"SIEVE_MAX_BYTES": max_bytes, "SIEVE_ARTICLE_MIN_CHARS": project.getint("SIEVE_ARTICLE_MIN_CHARS")}
+    crawler = get_crawler(cls, settings)
     return cls.from_crawler(crawler, **kwargs)
 
 
