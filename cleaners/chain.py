@@ -198,20 +198,23 @@ class CleanerChain:
                 continue
             added = 0
             for span in found:
-                s, e = span.start, span.end
-                while s < e and text[s].isspace():
-                    s += 1
-                while e > s and text[e - 1].isspace():
-                    e -= 1
                 problem = None
                 if not isinstance(span, Span) or not span.label:
-                    problem = "is not a labelled Span"
+                    problem = f"{span!r:.80} is not a labelled Span"
+                elif not (isinstance(span.start, int) and isinstance(span.end, int)):
+                    problem = f"offsets ({span.start!r:.20}, {span.end!r:.20}) are not integers"
                 elif not (0 <= span.start <= span.end <= len(text)):
                     problem = f"({span.start}, {span.end}) is out of bounds 0..{len(text)}"
-                elif s == e:
-                    continue  # an empty or all-whitespace claim changes nothing
-                elif not page.is_free(s, e):
-                    problem = f"({s}, {e}) overlaps a span already claimed"
+                else:
+                    s, e = span.start, span.end
+                    while s < e and text[s].isspace():
+                        s += 1
+                    while e > s and text[e - 1].isspace():
+                        e -= 1
+                    if s == e:
+                        continue  # an empty or all-whitespace claim changes nothing
+                    if not page.is_free(s, e):
+                        problem = f"({s}, {e}) overlaps a span already claimed"
                 if problem:
                     errors.append({"stage": "clean", "cleaner": cleaner.name, "message": f"span {problem}; dropped"})
                     continue

@@ -9,6 +9,9 @@ import zlib
 from w3lib.encoding import html_to_unicode
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: More attribute-like tokens than this in one tag and the tag loses its attributes
+#: (libxml2 checks attributes pairwise: 100k of them take minutes to parse).
+MAX_TAG_TOKENS = 1000
 
 
 class InputError(ValueError):
@@ -44,7 +47,8 @@ def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise InputError(
-            f"invalid UTF-8 at byte {exc.start}: raw-text pages must be UTF-8 (convert with iconv -f <encoding> -t utf-8)"
+            f"invalid UTF-8 at byte {exc.start}: raw-text pages must be UTF-8"
+            " (convert with iconv -f <encoding> -t utf-8)"
         ) from None
     if not text.strip():
         raise InputError("empty page: nothing to clean")
@@ -74,3 +78,24 @@ def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = D
     if not text.strip():
         raise InputError("empty page: nothing to clean")
     return text, encoding
+
+
+def defuse_attribute_floods(html: str, max_tokens: int = MAX_TAG_TOKENS) -> str:
+    """Drop the attributes of any tag with more than ``max_tokens`` of them, keeping the text.
+
+    A linear pass (split on ``>``), so it is safe to run on every page; real
+    pages never come near the limit and go through unchanged.
+    """
+    if html.count("=") + html.count(" ") <= max_tokens:
+        return html
+    pieces = html.split(">")
+    changed = False
+    for i, piece in enumerate(pieces):
+        lt = piece.rfind("<")
+        if lt < 0 or len(piece) - lt < 2 * max_tokens:
+            continue
+        tokens = piece[lt + 1 :].split(None, max_tokens + 1)
+        if len(tokens) > max_tokens:
+            pieces[i] = piece[:lt] + "<" + tokens[0]
+            changed = True
+    return ">".join(pieces) if changed else html

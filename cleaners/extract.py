@@ -13,7 +13,7 @@ import lxml.html
 from cssselect import GenericTranslator, SelectorError
 
 from cleaners.chain import normalise_ws
-from cleaners.decode import InputError
+from cleaners.decode import InputError, defuse_attribute_floods
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -52,6 +52,7 @@ def parse_html(html: str) -> lxml.html.HtmlElement:
         html = html.replace("\x00", "")
     # lxml refuses str input that carries an XML encoding declaration.
     html = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", html, count=1)
+    html = defuse_attribute_floods(html)  # 100k attributes in one tag would take libxml2 minutes
     try:
         parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
         root = lxml.html.document_fromstring(html, parser=parser)

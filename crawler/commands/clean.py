@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +18,13 @@ from cleaners.decode import InputError
 from cleaners.process import clean_content, empty_record, error_record
 from crawler.components import load_chain, load_extractor, offline_crawler
 from crawler.files import decode_page, find_pages
+
+logger = logging.getLogger(__name__)
+
+#: Exit status when the arguments or settings are wrong (nothing was cleaned).
+EXIT_USAGE = 2
+#: Exit status when some page could not be read or extracted (its record carries the error).
+EXIT_BAD_PAGE = 1
 
 
 class Command(ScrapyCommand):
@@ -33,64 +42,110 @@ class Command(ScrapyCommand):
         super().add_options(parser)
         parser.add_argument("-o", "--output", metavar="FILE", help="write JSON Lines to FILE instead of stdout")
 
-    def _inputs(self, args: list[str]) -> Iterator[tuple[str, bytes | None, str | None]]:
-        """(name, bytes or None, error) per page, in argument order."""
+    @staticmethod
+    def _fail(message: str) -> None:
+        print(f"scrapy clean: {message}", file=sys.stderr)
+
+    @staticmethod
+    def _expand(args: list[str]) -> list[str | Path]:
+        """Every page to clean, in argument order; raises ``InputError`` for a path with none.
+
+        Checked before any output, so a typo in the last argument does not
+        leave half a JSON Lines file behind.
+        """
+        pages: list[str | Path] = []
         for arg in args:
             if arg == "-":
-                yield "-", sys.stdin.buffer.read(), None
+                pages.append("-")
                 continue
             path = Path(arg)
             if path.is_dir():
-                pages = list(find_pages(path))
-                if not pages:
-                    raise UsageError(f"no pages (.txt, .html, .html.gz) under {arg}", print_help=False)
-                for page in pages:
-                    yield from self._read(page)
+                found = list(find_pages(path))
+                if not found:
+                    raise InputError(f"no pages (.txt, .html, .html.gz) under {arg}")
+                pages.extend(found)
+            elif path.is_file():
+                pages.append(path)
             elif path.exists():
-                yield from self._read(path)
+                raise InputError(f"not a regular file or folder: {arg}")
             else:
-                raise UsageError(f"no such file or directory: {arg}", print_help=False)
+                raise InputError(f"no such file or directory: {arg}")
+        return pages
 
     @staticmethod
-    def _read(path: Path) -> Iterator[tuple[str, bytes | None, str | None]]:
-        try:
-            yield str(path), path.read_bytes(), None
-        except OSError as exc:
-            yield str(path), None, f"cannot read {path}: {exc.strerror or exc}"
+    def _inputs(pages: list[str | Path]) -> Iterator[tuple[str, bytes | None, str | None]]:
+        """(name, bytes or None, error) per page, in order."""
+        for page in pages:
+            if page == "-":
+                yield "-", sys.stdin.buffer.read(), None
+                continue
+            try:
+                yield str(page), Path(page).read_bytes(), None
+            except OSError as exc:
+                yield str(page), None, f"cannot read {page}: {exc.strerror or exc}"
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give at least one file, folder or - (stdin)")
         assert self.settings is not None
-        for arg in args:  # fail before any output on a path that is not there
-            if arg != "-" and not Path(arg).exists():
-                raise UsageError(f"no such file or directory: {arg}", print_help=False)
+        try:
+            pages = self._expand(args)
+        except InputError as exc:
+            self._fail(str(exc))
+            self.exitcode = EXIT_USAGE
+            return
         crawler = offline_crawler(self.settings)
         try:
             chain, extractor = load_chain(crawler), load_extractor(crawler)
         except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            self._fail(str(exc))
+            self.exitcode = EXIT_USAGE
+            return
         max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
-        out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
+        try:
+            out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
+        except OSError as exc:
+            self._fail(f"cannot write {opts.output}: {exc.strerror or exc}")
+            self.exitcode = EXIT_USAGE
+            return
         failed = 0
         try:
-            for name, data, error in self._inputs(args):
-                record: dict[str, Any]
-                if data is not None:
-                    try:
-                        content, is_html, _ = decode_page(name, data, max_bytes)
-                    except InputError as exc:
-                        error = str(exc)
-                    else:
-                        record = clean_content(chain, content, is_html=is_html, extractor=extractor).record
-                if error is not None:
+            for name, data, error in self._inputs(pages):
+                record = self._clean(name, data, error, chain, extractor, max_bytes)
+                problems = [e for e in record["errors"] if e["stage"] in ("read", "extract", "internal")]
+                if problems:
                     failed += 1
-                    print(f"scrapy clean: {name}: {error}", file=sys.stderr)
-                    record = empty_record([error_record("read", error)])
+                    self._fail(f"{name}: {problems[0]['message']}")
                 out.write(json.dumps({"path": name, **record}, ensure_ascii=False) + "\n")
                 out.flush()
+        except BrokenPipeError:
+            # `scrapy clean dir | head`: the reader left; stop quietly like other Unix tools.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return
+        except OSError as exc:
+            self._fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
+            self.exitcode = EXIT_USAGE
+            return
         finally:
             if out is not sys.stdout:
                 out.close()
         if failed:
-            self.exitcode = 1
+            self.exitcode = EXIT_BAD_PAGE
+
+    @staticmethod
+    def _clean(
+        name: str, data: bytes | None, error: str | None, chain: Any, extractor: Any, max_bytes: int
+    ) -> dict[str, Any]:
+        """The output record of one page; every failure ends up in its ``errors``."""
+        if data is None:
+            return empty_record([error_record("read", error or "cannot read the page")])
+        try:
+            content, is_html, _ = decode_page(name, data, max_bytes)
+        except InputError as exc:
+            return empty_record([error_record("read", str(exc))])
+        try:
+            return clean_content(chain, content, is_html=is_html, extractor=extractor).record
+        except Exception as exc:  # a bug must cost one page, not the whole run
+            logger.debug("cleaning %s failed", name, exc_info=True)
+            return empty_record([error_record("internal", f"{type(exc).__name__}: {exc} (a bug: please report it)")])

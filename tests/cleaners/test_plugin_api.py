@@ -8,12 +8,15 @@ from collections.abc import Iterator
 
 import pytest
 from scrapy.exceptions import NotConfigured
+from scrapy.utils.conf import build_component_list
 
 from cleaners.base import Cleaner
 from cleaners.page import Page, Span
-from tests.conftest import make_chain, run_scrapy
+from tests.conftest import make_chain, project_settings, run_scrapy
 
 HERE = __name__  # dotted module path of the cleaners below, for CLEANERS
+#: The built-in chain in its configured order, whatever CLEANERS_BASE holds today.
+BUILTINS = build_component_list(project_settings().getwithbase("CLEANERS"))
 
 
 class ShoutCleaner(Cleaner):
@@ -66,11 +69,8 @@ def labels(result) -> list[str]:
 
 
 def test_custom_cleaner_runs_in_its_order_with_its_own_label():
-    chain = make_chain(CLEANERS={f"{HERE}.ShoutCleaner": 50})
-    assert chain.paths == [
-        f"{HERE}.ShoutCleaner",
-        *(f"cleaners.builtin.{n}Cleaner" for n in ("Copyright", "RelatedLinks", "Source")),
-    ]
+    chain = make_chain(CLEANERS={f"{HERE}.ShoutCleaner": 1})
+    assert chain.paths == [f"{HERE}.ShoutCleaner", *BUILTINS]
     assert type(chain.cleaners[0]) is ShoutCleaner
     result = chain.run(Page(TEXT))
     shout = [s for s in result.spans if s.label == "shout"]
@@ -80,34 +80,33 @@ def test_custom_cleaner_runs_in_its_order_with_its_own_label():
 
 
 def test_none_disables_a_builtin_and_order_numbers_reorder():
-    chain = make_chain(CLEANERS={"cleaners.builtin.SourceCleaner": None, "cleaners.builtin.CopyrightCleaner": 900})
-    assert chain.paths == ["cleaners.builtin.RelatedLinksCleaner", "cleaners.builtin.CopyrightCleaner"]
+    chain = make_chain(CLEANERS={"cleaners.builtin.SourceCleaner": None, "cleaners.builtin.CopyrightCleaner": 9000})
+    rest = [p for p in BUILTINS if p not in ("cleaners.builtin.SourceCleaner", "cleaners.builtin.CopyrightCleaner")]
+    assert chain.paths == [*rest, "cleaners.builtin.CopyrightCleaner"]
     got = chain.run(Page(TEXT)).to_dict()
     assert got["source"] is None
     assert "source: Reuters" in got["body"]
 
 
 def test_not_configured_switches_one_cleaner_off_and_keeps_paths_aligned():
-    off = make_chain(CLEANERS={f"{HERE}.NeedsSettingCleaner": 50})
+    off = make_chain(CLEANERS={f"{HERE}.NeedsSettingCleaner": 1})
     assert f"{HERE}.NeedsSettingCleaner" not in off.paths
-    assert len(off.paths) == len(off.cleaners) == 3
+    assert off.paths == BUILTINS
     assert all(type(c).__name__ in p for p, c in zip(off.paths, off.cleaners, strict=True))
-    on = make_chain(CLEANERS={f"{HERE}.NeedsSettingCleaner": 50}, SHOUT_ON=True)
+    on = make_chain(CLEANERS={f"{HERE}.NeedsSettingCleaner": 1}, SHOUT_ON=True)
     assert on.paths[0] == f"{HERE}.NeedsSettingCleaner"
     assert "shout" in labels(on.run(Page(TEXT)))
 
 
 def test_cleaners_domains_scopes_a_cleaner_to_some_sites():
-    chain = make_chain(
-        CLEANERS={f"{HERE}.ShoutCleaner": 50}, CLEANERS_DOMAINS={f"{HERE}.ShoutCleaner": ["example.com"]}
-    )
+    chain = make_chain(CLEANERS={f"{HERE}.ShoutCleaner": 1}, CLEANERS_DOMAINS={f"{HERE}.ShoutCleaner": ["example.com"]})
     assert "shout" in labels(chain.run(Page(TEXT, domain="www.example.com")))
     assert "shout" not in labels(chain.run(Page(TEXT, domain="other.org")))
     assert "shout" not in labels(chain.run(Page(TEXT)))  # no domain: a scoped cleaner does not run
 
 
 def test_a_raising_cleaner_is_recorded_and_the_others_keep_their_spans():
-    chain = make_chain(CLEANERS={f"{HERE}.BrokenCleaner": 50})
+    chain = make_chain(CLEANERS={f"{HERE}.BrokenCleaner": 1})
     got = chain.run(Page(TEXT)).to_dict()
     assert got["errors"] == [{"stage": "clean", "cleaner": "BrokenCleaner", "message": "RuntimeError: plugin bug"}]
     assert "broken" not in [s["label"] for s in got["segments"]]  # a failed cleaner's partial output is dropped
@@ -116,7 +115,7 @@ def test_a_raising_cleaner_is_recorded_and_the_others_keep_their_spans():
 
 
 def test_overlapping_spans_from_one_cleaner_give_an_error_and_keep_the_first():
-    chain = make_chain(CLEANERS={f"{HERE}.OverlapCleaner": 50})
+    chain = make_chain(CLEANERS={f"{HERE}.OverlapCleaner": 1})
     got = chain.run(Page(TEXT)).to_dict()
     overlap = [s for s in got["segments"] if s["label"] == "overlap"]
     assert [(s["start"], s["end"]) for s in overlap] == [(0, len("Police closed"))]
@@ -133,7 +132,7 @@ def test_a_cleaner_that_is_not_importable_is_a_clear_error():
 def test_scrapy_clean_loads_a_custom_cleaner_from_the_command_line(tmp_path):
     page = tmp_path / "page.txt"
     page.write_text(TEXT, encoding="utf-8")
-    cleaners = json.dumps({f"{HERE}.ShoutCleaner": 50, "cleaners.builtin.SourceCleaner": None})
+    cleaners = json.dumps({f"{HERE}.ShoutCleaner": 1, "cleaners.builtin.SourceCleaner": None})
     proc = run_scrapy("clean", "-s", f"CLEANERS={cleaners}", str(page), timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
     got = json.loads(proc.stdout)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 
-from tests.conftest import run_scrapy
+from scrapy.utils.conf import build_component_list
+
+from tests.conftest import project_settings, run_scrapy
 
 PLUGINS = "tests.cleaners.test_plugin_api"
+BASE = project_settings().getwithbase("CLEANERS")
 
 
 def enabled_rows(out: str) -> list[str]:
@@ -29,35 +32,34 @@ def test_default_chain_lists_the_builtins_in_order_and_once_each():
     proc = run_scrapy("cleaners", timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
     out = proc.stdout.decode()
-    builtins = [
-        "cleaners.builtin.CopyrightCleaner",
-        "cleaners.builtin.RelatedLinksCleaner",
-        "cleaners.builtin.SourceCleaner",
-    ]
+    builtins = build_component_list(BASE)
+    assert "cleaners.builtin.CopyrightCleaner" in builtins
     assert enabled_rows(out) == builtins
     # The entry points name the same classes by module path: listed once, under the settings key.
-    assert installed_states(out) == dict.fromkeys(builtins, "enabled")
+    states = installed_states(out)
+    assert {p: states[p] for p in builtins} == dict.fromkeys(builtins, "enabled")
+    assert not [p for p in states if p.startswith("cleaners.builtin.") and p not in builtins]
 
 
 def test_reordered_disabled_and_not_configured_cleaners_line_up():
     cleaners = {
-        f"{PLUGINS}.NeedsSettingCleaner": 50,  # raises NotConfigured: must not shift the rows below
+        f"{PLUGINS}.NeedsSettingCleaner": 1,  # raises NotConfigured: must not shift the rows below
         f"{PLUGINS}.ShoutCleaner": 150,
         "cleaners.builtin.SourceCleaner": None,
-        "cleaners.builtin.CopyrightCleaner": 900,
+        "cleaners.builtin.CopyrightCleaner": 9000,
     }
     proc = run_scrapy("cleaners", "-s", f"CLEANERS={json.dumps(cleaners)}", timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
-    out = proc.stdout.decode()
     assert "Traceback" not in proc.stderr.decode()
-    assert enabled_rows(out) == [
-        f"{PLUGINS}.ShoutCleaner",
-        "cleaners.builtin.RelatedLinksCleaner",
-        "cleaners.builtin.CopyrightCleaner",
-    ]
+    out = proc.stdout.decode()
+    expected = [p for p in build_component_list({**BASE, **cleaners}) if p != f"{PLUGINS}.NeedsSettingCleaner"]
+    assert enabled_rows(out) == expected
+    assert expected[-1] == "cleaners.builtin.CopyrightCleaner"
+    assert f"{PLUGINS}.ShoutCleaner" in expected
+    assert "cleaners.builtin.SourceCleaner" not in expected
     section = out.split("Enabled, in order", 1)[1]
     assert f"150  {PLUGINS}.ShoutCleaner  [shout]" in section
-    assert "900  cleaners.builtin.CopyrightCleaner  [boilerplate]" in section
+    assert "9000  cleaners.builtin.CopyrightCleaner  [boilerplate]" in section
     states = installed_states(out)
     assert states[f"{PLUGINS}.NeedsSettingCleaner"].startswith("disabled: raised NotConfigured")
     assert states["cleaners.builtin.SourceCleaner"] == "disabled: None in CLEANERS"
