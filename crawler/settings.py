@@ -57,8 +57,16 @@ HTTPCACHE_EXPIRATION_SECS = 0
 
 ITEM_PIPELINES = {
     "crawler.pipelines.CleanPipeline": 300,
-    # "crawler.pipelines.DatabasePipeline": 800,  (storage: see storage/)
+    "crawler.pipelines.DatabasePipeline": 800,
 }
+
+# -- storage (storage/, crawler/pipelines/store.py) -------------------------------------------
+# $SIEVE_DATABASE_URL overrides this; `-s DATABASE_URL=...` overrides both. A relative SQLite path is
+# relative to the working directory; its folder is created on first use.
+DATABASE_URL = "sqlite:///data/sieve.db"
+SIEVE_DB_BATCH_SIZE = 500  # items per transaction
+SIEVE_DB_FLUSH_SECS = 5.0  # also write a partial batch this often
+SIEVE_SPOOL_DIR = "data/spool"  # where items go while the database fails; `scrapy db import-spool` loads them
 
 # Exports (-O out.jsonl) carry the output contract of `scrapy clean`, not the raw page.
 FEED_EXPORT_FIELDS = [

@@ -1,0 +1,114 @@
+"""``scrapy db upgrade | summary | import-spool [DIR]``: the database's schema, contents and spooled items."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any, ClassVar
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+from sqlalchemy.engine import Engine
+from sqlalchemy.exc import SQLAlchemyError
+
+from storage import migrate
+from storage.db import DatabaseConfigError, database_url, describe_error, display_url, make_engine
+from storage.repository import WriteCounts, write_items
+from storage.spool import DEFAULT_DIR, SpoolError, mark_imported, read_spool, spool_files
+from storage.summary import format_summary, summarize
+
+SUBCOMMANDS = ("upgrade", "summary", "import-spool")
+
+
+class Command(ScrapyCommand):
+    requires_project = True
+    requires_crawler_process = False
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
+
+    def syntax(self) -> str:
+        return "upgrade | summary | import-spool [DIR]"
+
+    def short_desc(self) -> str:
+        return "Database: apply migrations, summarise what is stored, load spooled items"
+
+    def long_desc(self) -> str:
+        return (
+            "upgrade: apply Alembic migrations (also done on every first use). "
+            "summary: pages, articles per source, related links, segments per label, errors. "
+            "import-spool [DIR]: load the items a crawl spooled while the database failed "
+            "(default SIEVE_SPOOL_DIR, data/spool); each loaded file is renamed *.jsonl.imported. "
+            "The database is DATABASE_URL (or $SIEVE_DATABASE_URL)."
+        )
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if not args or args[0] not in SUBCOMMANDS:
+            raise UsageError(f"give one of: {', '.join(SUBCOMMANDS)}")
+        sub, rest = args[0], args[1:]
+        if rest and sub != "import-spool" or len(rest) > 1:
+            raise UsageError(f"unexpected arguments: {' '.join(rest)}")
+        assert self.settings is not None
+        url = database_url(self.settings)
+        try:
+            engine = make_engine(url)
+        except DatabaseConfigError as exc:
+            raise UsageError(str(exc), print_help=False) from None
+        try:
+            before, after = migrate.current_revision(engine), None
+            migrate.upgrade(engine)
+            after = migrate.current_revision(engine)
+            if sub == "upgrade":
+                state = "already current" if before == after else f"upgraded from {before or 'an empty database'}"
+                print(f"Database {display_url(url)}: schema at revision {after} ({state})")
+            elif sub == "summary":
+                with engine.connect() as conn:
+                    print(format_summary(summarize(conn), display_url(url)))
+            else:
+                spool_dir = rest[0] if rest else (self.settings.get("SIEVE_SPOOL_DIR") or DEFAULT_DIR)
+                self.exitcode = import_spool(engine, Path(spool_dir), self.settings.getint("SIEVE_DB_BATCH_SIZE", 500))
+        except SQLAlchemyError as exc:
+            print(f"scrapy db {sub}: database {display_url(url)} failed: {describe_error(exc)}", file=sys.stderr)
+            self.exitcode = 1
+        finally:
+            engine.dispose()
+
+
+def import_spool(engine: Engine, directory: Path, batch_size: int) -> int:
+    """Load every spool file in ``directory``; returns the exit status (1 if a file could not be read).
+
+    Loading is idempotent (a page already stored is "unchanged"), so a file
+    that failed half-way can simply be imported again once fixed.
+    """
+    files = spool_files(directory)
+    if not files:
+        print(f"No spool files in {directory}: nothing to import")
+        return 0
+    total, items, loaded, status = WriteCounts(), 0, 0, 0
+    for path in files:
+        try:
+            batch: list[dict[str, Any]] = []
+            for item in read_spool(path):
+                batch.append(item)
+                if len(batch) >= batch_size:
+                    items += _write(engine, batch, total)
+                    batch = []
+            items += _write(engine, batch, total)
+        except SpoolError as exc:
+            print(f"scrapy db import-spool: {exc}", file=sys.stderr)
+            status = 1
+            continue
+        loaded += 1
+        print(f"{path}: loaded; renamed to {mark_imported(path).name}")
+    print(
+        f"Imported {items} items from {loaded} of {len(files)} spool files: {total.new} new, {total.changed} changed, "
+        f"{total.unchanged} unchanged, {total.stale} stale, {total.failed} failed-fetch pages"
+    )
+    return status
+
+
+def _write(engine: Engine, batch: list[dict[str, Any]], total: WriteCounts) -> int:
+    if not batch:
+        return 0
+    with engine.begin() as conn:
+        total.add(write_items(conn, batch))
+    return len(batch)

@@ -1,0 +1,1 @@
+"""Alembic migrations of Sieve's schema (see storage/alembic.ini)."""

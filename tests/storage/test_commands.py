@@ -1,0 +1,59 @@
+"""`scrapy db` and `scrapy reclean` as a user runs them: clear one-line errors, the URL precedence."""
+
+from __future__ import annotations
+
+import socket
+
+from storage.db import DEFAULT_URL, database_url
+from tests.conftest import project_settings, run_scrapy
+
+
+def test_database_url_precedence(monkeypatch):
+    monkeypatch.delenv("SIEVE_DATABASE_URL", raising=False)
+    assert database_url(project_settings()) == DEFAULT_URL == "sqlite:///data/sieve.db"
+    monkeypatch.setenv("SIEVE_DATABASE_URL", "sqlite:///from-env.db")
+    assert database_url(project_settings()) == "sqlite:///from-env.db"  # env beats settings.py
+    assert database_url(project_settings(DATABASE_URL="sqlite:///cli.db")) == "sqlite:///cli.db"  # -s beats env
+
+
+def test_upgrade_then_current(tmp_path):
+    url = f"sqlite:///{tmp_path / 'db' / 'x.db'}"
+    first = run_scrapy("db", "upgrade", env={"SIEVE_DATABASE_URL": url})
+    assert first.returncode == 0, first.stderr.decode()
+    assert "upgraded from an empty database" in first.stdout.decode()
+    again = run_scrapy("db", "upgrade", "-s", f"DATABASE_URL={url}")
+    assert "already current" in again.stdout.decode()
+    summary = run_scrapy("db", "summary", "-s", f"DATABASE_URL={url}")
+    assert summary.returncode == 0
+    assert "pages:          0" in summary.stdout.decode()
+
+
+def test_bad_url_is_a_usage_error():
+    proc = run_scrapy("db", "summary", "-s", "DATABASE_URL=not a url")
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err
+    assert "error: DATABASE_URL 'not a url' is not a database URL; use e.g. sqlite:///" in err
+
+
+def test_unreachable_server_is_one_line():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    url = f"postgresql+psycopg://nobody@127.0.0.1:{port}/nothing"
+    for args in (("db", "summary"), ("reclean",)):
+        proc = run_scrapy(*args, "-s", f"DATABASE_URL={url}")
+        err = proc.stderr.decode()
+        assert proc.returncode == 1 and "Traceback" not in err
+        assert len(err.strip().splitlines()) == 1 and f"127.0.0.1:{port}" in err, err
+
+
+def test_bad_spool_line_names_file_and_line(tmp_path):
+    spool = tmp_path / "spool"
+    spool.mkdir()
+    (spool / "spool-1.jsonl").write_text('{"url": "https://example.com/a", "content": "x", "is_html": false}\n{oops\n')
+    proc = run_scrapy("db", "import-spool", str(spool), "-s", f"DATABASE_URL=sqlite:///{tmp_path / 'x.db'}")
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "Traceback" not in err
+    assert "spool-1.jsonl:2: not JSON" in err
+    assert (spool / "spool-1.jsonl").exists()  # not marked imported: fix it and import again
