@@ -16,8 +16,12 @@ _CONTRIBUTED_RE = re.compile(
 )
 _CREDIT_START_RE = re.compile(
     r"(?:contributing|contributors?|additional reporting|with (?:\w+ )?wires?|staff reports?|compiled by"
-    r"|(?:write|email|e-mail|contact|reach) (?:to )?\S.{0,60}?\bat\s+\S+@|have a tip\?)",
+    r"|(?:write|email|e-mail|contact|reach) (?:to )?\S.{0,60}?\bat\s+(?:\S+@|https?://|@\w)|have a tip\?)",
     re.I,
+)
+# An author's bio line: "... is out now. Follow him on Twitter @michaeldwall."
+_FOLLOW_AUTHOR_RE = re.compile(
+    r"\bfollow (?:him|her|them|me) (?:on (?:twitter|facebook|instagram|linkedin|x)\b|@\w)", re.I
 )
 _EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
 _CONTACT_WORDS_RE = re.compile(r"\b(?:follow|email|e-mail|write|reach|contact|reached|twitter)\b|(?<!\S)@\w+", re.I)
@@ -50,6 +54,8 @@ def credit_reason(text: str) -> str | None:
         return "contributor line"
     if _CREDIT_START_RE.match(text):
         return "credit or contact line"
+    if _FOLLOW_AUTHOR_RE.search(text):
+        return "author bio or contact line"
     if words <= 25 and _EMAIL_RE.search(text) and (words == 1 or _CONTACT_WORDS_RE.search(text)):
         return "reporter contact line"
     if _HANDLE_LINE_RE.fullmatch(text):

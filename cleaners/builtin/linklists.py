@@ -108,4 +108,9 @@ class LinkListCleaner(Cleaner):
     def _is_header(text: str) -> bool:
         if _BULLET_RE.match(text):
             return False  # an item of a list above, not a header
-        return len(text.split()) <= MAX_HEADER_WORDS and not text.rstrip().endswith((".", "!", "?", '"', "”"))
+        text = text.rstrip()
+        if text.endswith(("...", "…", ":")):
+            text = text.rstrip(" .:…")  # "You may also like..." is a header
+        elif text.endswith((".", "!", "?", '"', "”")):
+            return False  # a sentence is not
+        return bool(text) and len(text.split()) <= MAX_HEADER_WORDS

@@ -43,13 +43,16 @@ _CHANNEL_LINK_RE = re.compile(
     r"(?:listen|download|subscribe|watch|itunes|apple podcasts|spotify|stitcher|rss|youtube)\s?[:：]\s?https?://\S+",
     re.I,
 )
+# "Pick Six Newsletter": the title of a sign-up box.
+_NEWSLETTER_TITLE_RE = re.compile(r"\bnewsletters?\W*$", re.I)
 _PHRASE_RE = re.compile(
     r"delivered (?:right )?(?:to|in) your inbox|right in your inbox|sign up for (?:our|free)\b|subscribe to our"
     r"|(?:sign up|subscribe) (?:to|for) (?:the |our )?(?:\w+ ){0,4}newsletters?"
     r"|click here|tap here|non-commercial use only|(?:may|might|will) (?:get|earn|receive) a (?:small )?"
     r"(?:share|commission)|affiliate (?:links?|commission)|if you (?:buy|purchase) something"
     r"|share (?:it|this(?: story| article)?) with a friend|prices are subject to change|if you enjoyed this article"
-    r"|get (?:the )?(?:\w+ )?app\b|download (?:the|our) (?:\w+ )?app",
+    r"|get (?:the )?(?:\w+ )?app\b|download (?:the|our) (?:\w+ )?app"
+    r"|^follow (?:\S+ )?(?:full |complete |all |latest )?coverage\b",
     re.I,
 )
 
@@ -58,6 +61,8 @@ def promo_reason(text: str) -> str | None:
     """Why a whole line is promotion or widget text, or None for anything that may be prose."""
     if _WIDGET_RE.fullmatch(text.strip(" .:|-–—•")):
         return "page widget label"
+    if len(text.split()) <= 5 and _NEWSLETTER_TITLE_RE.search(text):
+        return "newsletter box title"
     if len(text.split()) > MAX_WORDS:
         return None
     if _CHANNEL_LINK_RE.fullmatch(text):

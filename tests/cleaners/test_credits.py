@@ -45,3 +45,18 @@ def test_claims_are_source_spans_with_the_credit_text():
     text = "Body.\nContributing: Kristine Phillips\n"
     (span,) = CreditCleaner().find(Page(text))
     assert span.label == "source" and span.data["credits"] == "Contributing: Kristine Phillips"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Reach the reporters on Twitter at http://twitter.com/MegKinnardAP",
+        'Mike Wall\'s book "Out There" is out now. Follow him on Twitter @michaeldwall.',
+    ],
+)
+def test_contact_and_bio_lines_are_claimed(line: str):
+    assert credit_reason(line) is not None
+
+
+def test_following_someone_in_a_story_is_not_a_bio():
+    assert credit_reason("Police decided to follow him to the station, where he was arrested.") is None

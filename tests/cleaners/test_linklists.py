@@ -58,3 +58,12 @@ def test_paragraphs_that_open_with_a_link_stay_body():
         "- Rams top Bears as offenses struggle\n"
     )
     assert claimed(para) == []
+
+
+def test_header_may_end_in_an_ellipsis_or_colon_but_not_a_full_stop():
+    items = (
+        "- Pats place Olszewski on IR\n- Rams top Bears as offenses struggle\n- Playoff picture: Raiders in pursuit\n"
+    )
+    assert claimed("You may also like...\n" + items)[0][0] == "You may also like..."
+    assert claimed("Read these:\n" + items)[0][0] == "Read these:"
+    assert claimed("That was the end.\n" + items)[0][0] == "- Pats place Olszewski on IR"

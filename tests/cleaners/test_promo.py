@@ -50,3 +50,19 @@ def test_cleaner_claims_whole_lines_only():
     spans = list(PromoCleaner().find(Page(text)))
     assert [text[s.start : s.end] for s in spans] == ["Follow us on Twitter"]
     assert spans[0].label == "boilerplate"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Pick Six Newsletter",
+        "Follow AP's full coverage of Brexit and British politics at https://www.apnews.com/Brexit",
+    ],
+)
+def test_newsletter_box_titles_and_coverage_links_are_claimed(line: str):
+    assert promo_reason(line) is not None
+
+
+def test_a_sentence_about_a_newsletter_is_not_a_box_title():
+    assert promo_reason("The council voted to close the newsletter.") is None
+    assert promo_reason("Lawmakers will follow the coverage closely, she said.") is None

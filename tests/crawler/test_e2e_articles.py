@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -121,3 +122,29 @@ def test_jobdir_pauses_and_resumes_without_refetching(site, tmp_path):
     assert first | second <= FRONT_PAGE_ARTICLES | {"/news/deep.html"}
     assert "/news/" in first_requests and "/news/" not in site.requested, "the start page was fetched again"
     assert (tmp_path / "job" / "requests.seen").exists()
+
+
+def stored(db: Path) -> dict[str, int]:
+    with sqlite3.connect(db) as con:
+        return {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in ("pages", "page_versions", "articles")
+        }
+
+
+def test_second_run_stores_nothing_new_and_the_http_cache_serves_it(site, tmp_path):
+    """Idempotent storage (real SQLite through DatabasePipeline), and -s HTTPCACHE_ENABLED=1 for development."""
+    args = ["-a", f"start_urls={site.url('/news/')}", "-a", "depth=1"]
+    cache = ["-s", "HTTPCACHE_ENABLED=1", "-s", f"HTTPCACHE_DIR={tmp_path}/cache"]
+    first, _, log1 = crawl(site, tmp_path, *args, *cache)
+    assert first == FRONT_PAGE_ARTICLES
+    assert site.fetched("/news/1.html")
+    after_first = stored(tmp_path / "sieve.db")
+    with sqlite3.connect(tmp_path / "sieve.db") as con:
+        urls = {urlsplit(u).path for (u,) in con.execute("SELECT url FROM pages")}
+    assert urls == FRONT_PAGE_ARTICLES, "only articles are stored"
+    assert after_first == {"pages": 4, "page_versions": 0, "articles": 4}
+    second, _, log2 = crawl(site, tmp_path, *args, *cache)
+    assert second == first
+    assert site.requested == [], "the second run should be served from the HTTP cache"
+    assert stored(tmp_path / "sieve.db") == after_first
+    assert "'storage/pages/unchanged': 4" in log2 and "storage/pages/new" not in log2
