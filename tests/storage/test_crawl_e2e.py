@@ -89,10 +89,13 @@ def test_seed_crawl_stored_recrawled_and_edited(tmp_path, seed_text, seed_gold):
     pages_dir.mkdir()
     shutil.copy(SEED_TXT, pages_dir / SEED_TXT.name)
 
-    log = crawl(pages_dir, db)
+    export = tmp_path / "out.jsonl"
+    log = crawl(pages_dir, db, "-O", str(export))
     assert "Storage: 1 new, 0 changed, 0 unchanged" in log
     record, raw = stored_record(db, SEED_TXT.name)
     check_against_gold(record, seed_gold, seed_text)
+    exported = [json.loads(line) for line in export.read_text(encoding="utf-8").splitlines()]
+    assert [x["body"] for x in exported] == [record["body"]]  # -O still works beside the database
     assert all(record["links_utc"]) and len(record["links_utc"]) == 5
     # the raw text, rebuilt from the stored segments and the whitespace between them, is the file byte for byte
     pos, parts = 0, []
