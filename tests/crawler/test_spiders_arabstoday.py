@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from cleaners.extract import TrafilaturaExtractor, parse_html, site_container
+from crawler.files import find_pages
 from tests.conftest import ROOT, project_settings, run_scrapy
 
 PAGES = ROOT / "fixtures" / "pages" / "arabstoday"
@@ -31,13 +32,23 @@ def crawled(tmp_path_factory) -> dict[str, dict]:
 
 
 def test_every_fixture_page_is_crawled(crawled):
-    pages = sorted(p.name for p in PAGES.glob("*.html"))
-    assert len(pages) >= 3
-    assert sorted(crawled) == pages
+    """Every page file in the folder (the HTML pages below and any raw-text pages of the site), nothing else."""
+    assert len(list(PAGES.glob("*.html"))) >= 3
+    assert sorted(crawled) == sorted(p.name for p in find_pages(PAGES))
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in find_pages(PAGES)))
+def test_every_page_stores_source_timed_related_links_and_no_copyright_in_body(crawled, name):
+    rec = crawled[name]
+    assert rec["errors"] == []
+    assert rec["source"]
+    assert rec["related_links"] and all(link["published"].endswith("+00:00") for link in rec["related_links"])
+    assert rec["boilerplate"]
+    assert "rights reserved" not in rec["body"].lower() and "©" not in rec["body"]
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in PAGES.glob("*.html")))
-def test_page_has_source_related_links_and_no_copyright_in_body(crawled, name):
+def test_html_page_has_source_linked_related_links_and_both_copyright_pairs(crawled, name):
     rec = crawled[name]
     assert rec["errors"] == []
     assert rec["source"]
@@ -64,7 +75,7 @@ def test_page_has_source_related_links_and_no_copyright_in_body(crawled, name):
 
 def test_related_links_match_the_page_markup(crawled):
     """Titles, URLs and times come from the HTML, not from a fixed list."""
-    name = sorted(crawled)[0]
+    name = sorted(p.name for p in PAGES.glob("*.html"))[0]
     root = parse_html((PAGES / name).read_text(encoding="utf-8"))
     items = root.cssselect(".related-news li")
     expected = [
