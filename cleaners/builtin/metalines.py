@@ -65,7 +65,7 @@ def is_stamp_line(text: str) -> bool:
     toks = [t.lower() for t in tokens(text)]
     has_date = bool(
         _DATE_RE.search(text)
-        or next(find_timestamps(text), None)
+        or (_YEAR_RE.search(text) is not None and next(find_timestamps(text), None) is not None)
         or (any(_YEAR_RE.fullmatch(t) for t in toks) and any(t in MONTHS or t in _MONTH_WORDS for t in toks))
     )
     if not has_date and not (_TIME_RE.search(text) and _STAMP_LABEL_RE.search(text)):
