@@ -28,7 +28,9 @@ MONTHS = {
     )
     for m in names
 }
-WEEKDAYS = {d.lower(): i for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])}
+WEEKDAYS = {
+    d.lower(): i for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
+}
 WEEKDAYS.update({d[:3]: i for d, i in list(WEEKDAYS.items())})
 
 _MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"

@@ -10,7 +10,7 @@ from cleaners.page import Page, Span
 
 # A boilerplate line is short; a long line that mentions copyright is prose.
 MAX_LEN = 200
-_QUOTES = "\"“”«»„"
+_QUOTES = '"“”«»„'
 
 # Where boilerplate may start inside a line: right after a lowercase letter,
 # digit or closing punctuation with no space, which is what bad text extraction
@@ -26,21 +26,40 @@ _CREDIT_RE = re.compile(
 _RIGHTS_RE = re.compile(r"\ball rights reserved\b|\bكل الحقوق محفوظة|\bجميع الحقوق محفوظة", re.I)
 _COPYRIGHT_START_RE = re.compile(r"(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©|\(c\)|(?:19|20)\d\d))", re.I)
 _YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
+# "Developed by the courts, the rule is older than the internet." is a sentence:
+# a credit line names someone and stops, it does not go on with a clause.
+_CLAUSE_RE = re.compile(r",\s+(?:the|a|an|it|its|he|she|they|we|this|that|these|those|which|who|but|and then)\b", re.I)
+# Words that may follow "Copyright 2021" in lower case in a notice ("Copyright 2021 by X").
+_NOTICE_WORDS = frozenset({"by", "all", "and", "the"})
 
 
 def boilerplate_reason(text: str) -> str | None:
     """Why ``text`` (a whole line, or the tail of one) is boilerplate, or None."""
     if len(text) > MAX_LEN or any(q in text for q in _QUOTES):
         return None
-    if _CREDIT_RE.match(text) and len(text.split()) <= 12:
+    words = text.split()
+    if _CREDIT_RE.match(text) and len(words) <= 12 and not _CLAUSE_RE.search(text):
         return "site credit line"
-    if _COPYRIGHT_START_RE.match(text):
+    m = _COPYRIGHT_START_RE.match(text)
+    if m and not _is_prose(text[m.end() :], len(words)):
         return "copyright notice"
     if _RIGHTS_RE.search(text) and len(text.split()) <= 25:
         return "all-rights-reserved notice"
     if "©" in text and _YEAR_RE.search(text) and len(text.split()) <= 20:
         return "copyright notice"
     return None
+
+
+def _is_prose(rest: str, n_words: int) -> bool:
+    """After "Copyright 2021": a notice names the holder; a sentence goes on in lower case.
+
+    "Copyright 2021 figures from the authority show ..." is body text that
+    happens to start with the word.
+    """
+    first = rest.strip(" ,.:;-–—").split(maxsplit=1)
+    if first and first[0][:1].islower() and first[0].lower() not in _NOTICE_WORDS:
+        return True
+    return n_words > 15 and not _RIGHTS_RE.search(rest)
 
 
 class CopyrightCleaner(Cleaner):

@@ -94,7 +94,11 @@ class RelatedLinksCleaner(Cleaner):
             if runs:
                 prev, prev_line = runs[-1][-1]
                 gap = text[prev.end : item[0].start].strip()
-                if item[1] - prev_line <= 2 and is_headline(normalise_ws(gap)) and page.is_free(prev.end, item[0].start):
+                if (
+                    item[1] - prev_line <= 2
+                    and is_headline(normalise_ws(gap))
+                    and page.is_free(prev.end, item[0].start)
+                ):
                     runs[-1].append(item)
                     continue
             runs.append([item])
@@ -116,7 +120,7 @@ class RelatedLinksCleaner(Cleaner):
             tail = None
         stamp_first = first.start == lines[first_line].start and tail is not None
         if stamp_first:
-            for (ts, _), (nxt, _) in zip(run, run[1:] + [(None, 0)]):
+            for (ts, _), (nxt, _) in zip(run, run[1:] + [(None, 0)], strict=True):
                 t_end = nxt.start if nxt is not None else tail[1]  # type: ignore[index]
                 t_start = _skip_ws(text, ts.end, t_end)
                 t_end = _trim_end(text, t_start, t_end)
@@ -146,6 +150,7 @@ class RelatedLinksCleaner(Cleaner):
             return not any(s < line.end and line.start < e for s, e in taken)
 
         lines = [ln for ln in page.lines() if free(ln)]
+        run_starts = {s for s, _ in taken}
         i = 0
         while i < len(lines):
             line = lines[i]
@@ -153,11 +158,23 @@ class RelatedLinksCleaner(Cleaner):
             if inline and is_headline(line.text[inline.end() :]):
                 t_start = line.start + inline.end()
                 title = normalise_ws(page.text[t_start : line.end])
-                yield self.span(line.start, line.end, "inline read-more link", title=title, published=None, url=page.links.get(title))
+                yield self.span(
+                    line.start,
+                    line.end,
+                    "inline read-more link",
+                    title=title,
+                    published=None,
+                    url=page.links.get(title),
+                )
                 i += 1
                 continue
             header = HEADER_RE.fullmatch(line.text)
             if not header:
+                i += 1
+                continue
+            if _skip_ws(page.text, line.end, len(page.text)) in run_starts:
+                # "Related Posts" over a run of dated headlines claimed above.
+                yield self.span(line.start, line.end, f"related-links header {line.text!r}")
                 i += 1
                 continue
             items = []
@@ -175,7 +192,14 @@ class RelatedLinksCleaner(Cleaner):
                 title = normalise_ws(item.text)
                 stamp = next(iter(find_timestamps(page.text, item.start, item.end)), None)
                 published = stamp.published if stamp else None
-                yield self.span(item.start, item.end, "headline under a related-links header", title=title, published=published, url=page.links.get(title))
+                yield self.span(
+                    item.start,
+                    item.end,
+                    "headline under a related-links header",
+                    title=title,
+                    published=published,
+                    url=page.links.get(title),
+                )
             i = j
 
 

@@ -39,6 +39,23 @@ AGENCIES = {
     "kyodo": "Kyodo",
     "yonhap": "Yonhap",
     "sana": "SANA",
+    "petra": "Petra",
+    "alarabiya": "Alarabiya",
+    "al arabiya": "Alarabiya",
+    # Arabic spellings, as in "المصدر: رويترز".
+    "رويترز": "Reuters",
+    "فرانس برس": "AFP",
+    "وكالة فرانس برس": "AFP",
+    "أ ف ب": "AFP",
+    "أسوشيتد برس": "AP",
+    "وكالة الأنباء الأردنية": "Petra",
+    "بترا": "Petra",
+    "وكالة الأنباء السعودية": "SPA",
+    "واس": "SPA",
+    "وكالة أنباء الإمارات": "WAM",
+    "وام": "WAM",
+    "الأناضول": "Anadolu",
+    "العربية": "Alarabiya",
 }
 _AGENCY_ALT = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
 
@@ -121,7 +138,12 @@ class SourceCleaner(Cleaner):
         for g in _SOURCE_GLUED_RE.finditer(text, max(0, len(text) - 80)):
             m = _SOURCE_LINE_RE.match(text, g.start())
             if m and len(m["name"].split()) <= 6:
-                return self.span(line.start + g.start(), line.end, "source label (glued to the previous sentence)", name=normalise_source(m["name"]))
+                return self.span(
+                    line.start + g.start(),
+                    line.end,
+                    "source label (glued to the previous sentence)",
+                    name=normalise_source(m["name"]),
+                )
         return None
 
     def _tail_tag(self, line: Line) -> Iterator[Span]:
@@ -131,4 +153,9 @@ class SourceCleaner(Cleaner):
             return
         m = _TAG_TAIL_RE.search(line.text, max(0, len(line.text) - 60))
         if m:
-            yield self.span(line.start + m.start(), line.end, "agency tag ending the article", name=normalise_source(m["a1"] or m["a2"]))
+            yield self.span(
+                line.start + m.start(),
+                line.end,
+                "agency tag ending the article",
+                name=normalise_source(m["a1"] or m["a2"]),
+            )

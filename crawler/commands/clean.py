@@ -15,7 +15,7 @@ from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
 from cleaners.decode import InputError
-from cleaners.process import clean_content, empty_record, error_record
+from cleaners.process import Cleaned, clean_content, empty_record, error_record
 from crawler.components import load_chain, load_extractor, offline_crawler
 from crawler.files import decode_page, find_pages
 
@@ -111,7 +111,11 @@ class Command(ScrapyCommand):
         failed = 0
         try:
             for name, data, error in self._inputs(pages):
-                record = self._clean(name, data, error, chain, extractor, max_bytes)
+                record = (
+                    clean_file(name, data, chain, extractor, max_bytes).record
+                    if data is not None
+                    else empty_record([error_record("read", error or "cannot read the page")])
+                )
                 problems = [e for e in record["errors"] if e["stage"] in ("read", "extract", "internal")]
                 if problems:
                     failed += 1
@@ -133,19 +137,22 @@ class Command(ScrapyCommand):
         if failed:
             self.exitcode = EXIT_BAD_PAGE
 
-    @staticmethod
-    def _clean(
-        name: str, data: bytes | None, error: str | None, chain: Any, extractor: Any, max_bytes: int
-    ) -> dict[str, Any]:
-        """The output record of one page; every failure ends up in its ``errors``."""
-        if data is None:
-            return empty_record([error_record("read", error or "cannot read the page")])
-        try:
-            content, is_html, _ = decode_page(name, data, max_bytes)
-        except InputError as exc:
-            return empty_record([error_record("read", str(exc))])
-        try:
-            return clean_content(chain, content, is_html=is_html, extractor=extractor).record
-        except Exception as exc:  # a bug must cost one page, not the whole run
-            logger.debug("cleaning %s failed", name, exc_info=True)
-            return empty_record([error_record("internal", f"{type(exc).__name__}: {exc} (a bug: please report it)")])
+
+def clean_file(name: str, data: bytes, chain: Any, extractor: Any, max_bytes: int) -> Cleaned:
+    """One page file's bytes cleaned: the output record (without ``path``) and the raw text.
+
+    Never raises for a bad page: every failure ends up in the record's ``errors``.
+
+    ``scrapy clean`` and ``scrapy fixtures`` both call this, so a fixture's
+    expected file is exactly what ``scrapy clean`` prints for the page.
+    """
+    try:
+        content, is_html, _ = decode_page(name, data, max_bytes)
+    except InputError as exc:
+        return Cleaned(empty_record([error_record("read", str(exc))]), None)
+    try:
+        return clean_content(chain, content, is_html=is_html, extractor=extractor)
+    except Exception as exc:  # a bug must cost one page, not the whole run
+        logger.debug("cleaning %s failed", name, exc_info=True)
+        message = f"{type(exc).__name__}: {exc} (a bug: please report it)"
+        return Cleaned(empty_record([error_record("internal", message)]), None)
