@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from typing import Any, ClassVar
 
@@ -97,6 +98,20 @@ class Command(ScrapyCommand):
             items = tqdm(cases, desc=label, unit="page", file=sys.stderr, leave=False)
         return [evaluate_case(case, chain, extractor, max_bytes) for case in items]
 
+    @staticmethod
+    def _print(pages: list[PageScore], other: list[PageScore] | None, opts: argparse.Namespace) -> None:
+        if opts.json:
+            out: dict[str, Any] = as_json(pages)
+            if other is not None:
+                out["compare"] = as_json(other)
+            print(json.dumps(out, ensure_ascii=False, indent=2))
+        else:
+            print(report(pages, worst=opts.worst))
+            if other is not None:
+                print(f"\n--compare {' '.join(opts.compare)}")
+                print(compare_report(pages, other))
+        sys.stdout.flush()
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             raise UsageError("give at least one page or folder with <name>.expected.json files")
@@ -111,16 +126,10 @@ class Command(ScrapyCommand):
         pages = self._run(self.settings, cases, "configured")
         other = self._run(compare_settings, cases, "compare") if compare_settings is not None else None
 
-        if opts.json:
-            out: dict[str, Any] = as_json(pages)
-            if other is not None:
-                out["compare"] = as_json(other)
-            print(json.dumps(out, ensure_ascii=False, indent=2))
-        else:
-            print(report(pages, worst=opts.worst))
-            if other is not None:
-                print(f"\n--compare {' '.join(opts.compare)}")
-                print(compare_report(pages, other))
+        try:
+            self._print(pages, other, opts)
+        except BrokenPipeError:  # the reader (head, less) went away; the gate below still decides the exit code
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
         failed = [p for p in pages if p.error]
         for p in failed:
