@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -20,21 +21,45 @@ def read_jsonl(path: Path) -> list[dict]:
 
 
 @pytest.fixture(scope="module")
-def crawled(tmp_path_factory) -> dict[str, dict]:
+def crawl_run(tmp_path_factory) -> tuple[dict[str, dict], Path]:
+    """One offline crawl of the site's fixture folder: exported records by file name, and its SQLite file."""
     tmp = tmp_path_factory.mktemp("arabstoday")
     out = tmp / "out.jsonl"
     proc = run_scrapy(
-        "crawl", "arabstoday", "-a", f"path={PAGES}", "-O", str(out), "-s", f"DATABASE_URL=sqlite:///{tmp}/x.db"
-    )
+        "crawl", "arabstoday", "-a", f"path={PAGES}", "-O", str(out),
+        "-s", f"DATABASE_URL=sqlite:///{tmp}/x.db", "-s", f"SIEVE_SPOOL_DIR={tmp}/spool",
+    )  # fmt: skip
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
     assert "Traceback" not in proc.stderr.decode()
-    return {Path(rec["url"].removeprefix("file://")).name: rec for rec in read_jsonl(out)}
+    return {Path(rec["url"].removeprefix("file://")).name: rec for rec in read_jsonl(out)}, tmp / "x.db"
+
+
+@pytest.fixture(scope="module")
+def crawled(crawl_run) -> dict[str, dict]:
+    return crawl_run[0]
 
 
 def test_every_fixture_page_is_crawled(crawled):
     """Every page file in the folder (the HTML pages below and any raw-text pages of the site), nothing else."""
     assert len(list(PAGES.glob("*.html"))) >= 3
     assert sorted(crawled) == sorted(p.name for p in find_pages(PAGES))
+
+
+def test_pages_are_stored_with_source_and_related_links(crawl_run):
+    """The same crawl's SQLite database (DatabasePipeline): one article per page, its source and related links."""
+    exported, db = crawl_run
+    with sqlite3.connect(db) as con:
+        rows = con.execute("SELECT p.url, a.source, a.body FROM pages p JOIN articles a ON a.page_id = p.id").fetchall()
+        links = con.execute(
+            "SELECT p.url, r.title, r.url, r.published FROM related_links r"
+            " JOIN articles a ON a.id = r.article_id JOIN pages p ON p.id = a.page_id ORDER BY p.url, r.position"
+        ).fetchall()
+    assert {Path(url).name: source for url, source, _ in rows} == {k: v["source"] for k, v in exported.items()}
+    assert all("rights reserved" not in body.lower() for _, _, body in rows)
+    for name, rec in exported.items():
+        stored = [(title, url) for page, title, url, _ in links if Path(page).name == name]
+        assert stored == [(link["title"], link["url"]) for link in rec["related_links"]], name
+    assert all(published for *_, published in links)
 
 
 @pytest.mark.parametrize("name", sorted(p.name for p in find_pages(PAGES)))
