@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 HTML = "text/html; charset=utf-8"
+#: A page whose "content type" is this is a 302 redirect to its body.
+REDIRECT = "redirect"
 
 PARAGRAPHS = [
     "The city council voted on Tuesday to extend the tram line to the eastern suburbs, ending a dispute that had "
@@ -89,6 +91,8 @@ def build_pages(base: str) -> dict[str, tuple[str, bytes]]:
                     "/about.html",
                     "/private/secret.html",
                     "/data/feed.json",
+                    "/go/elsewhere",
+                    "/refresh.html",
                     *HOSTILE_LINKS,
                 ],
             ),
@@ -103,6 +107,12 @@ def build_pages(base: str) -> dict[str, tuple[str, bytes]]:
         "/about.html": (HTML, b"<html><head><title>About</title></head><body><p>About us.</p></body></html>"),
         "/private/secret.html": (HTML, article_page("Disallowed by robots.txt", "jsonld")),
         "/data/feed.json": ("application/json", b'{"not": "html"}'),
+        # a live page may try to send the crawler to a local file by redirect or meta refresh
+        "/go/elsewhere": (REDIRECT, b"file:///etc/passwd"),
+        "/refresh.html": (
+            HTML,
+            b'<html><head><meta http-equiv="refresh" content="0; url=file:///etc/passwd"></head><body>Moved</body></html>',
+        ),
         # sitemap and feed entries (depth 0 each)
         "/sitemap.xml": (
             "application/xml",
@@ -154,6 +164,11 @@ def serve(site: NewsSite) -> tuple[ThreadingHTTPServer, threading.Thread]:
                 self.send_error(404)
                 return
             content_type, body = page
+            if content_type == REDIRECT:
+                self.send_response(302)
+                self.send_header("Location", body.decode())
+                self.end_headers()
+                return
             self.send_response(200)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

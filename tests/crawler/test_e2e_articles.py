@@ -57,11 +57,13 @@ def test_front_page_depth_1_exports_its_articles_only(site, tmp_path):
         assert set(r) >= {"url", "title", "body", "source", "related_links", "boilerplate", "segments", "errors"}
     # statistics in the dump Scrapy prints at the end
     assert "'sieve/articles': 4" in log
-    assert "'sieve/skipped/not_article': 3" in log  # /news/, /section/, /about.html
-    assert "'sieve/skipped/not_html': 1" in log
+    assert "'sieve/skipped/not_article': 4" in log  # /news/, /section/, /about.html, /refresh.html
+    assert "'sieve/skipped/not_html': 1" in log  # /data/feed.json; a followed file:// would be a second one
     assert "'sieve/spans/source': 4" in log
-    assert "Sieve crawl summary (finished): 4 pages, 4 cleaned; skipped 3 non-article and 1 non-HTML responses" in log
-    # file:, javascript:, mailto:, data: and off-site links were never requested: everything hit our server
+    assert "Sieve crawl summary (finished): 4 pages, 4 cleaned; skipped 4 non-article and 1 non-HTML responses" in log
+    # file:, javascript:, mailto:, data: and off-site links, and redirects or meta refreshes to file:, were never
+    # followed: every request hit our server and every exported page is one of its pages
+    assert site.fetched("/go/elsewhere") and site.fetched("/refresh.html")
     assert set(site.requested) <= set(site.pages)
     assert not any("passwd" in p or "alert" in p or "mailto" in p for p in site.requested)
     assert "elsewhere.invalid" not in log
