@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
+import pty
 import socket
+import struct
+import subprocess
+import sys
+import termios
 
-from storage.db import DEFAULT_URL, database_url
-from tests.conftest import project_settings, run_scrapy
+from storage.db import DEFAULT_URL, database_url, open_database
+from storage.repository import write_items
+from tests.conftest import ROOT, project_settings, run_scrapy
+from tests.storage.conftest import cleaned_item
 
 
 def test_database_url_precedence(monkeypatch):
@@ -57,3 +66,40 @@ def test_bad_spool_line_names_file_and_line(tmp_path):
     assert proc.returncode == 1 and "Traceback" not in err
     assert "spool-1.jsonl:2: not JSON" in err
     assert (spool / "spool-1.jsonl").exists()  # not marked imported: fix it and import again
+
+
+def run_with_tty_stderr(*args: str) -> tuple[str, str]:
+    """Run ``scrapy ARGS`` with stderr on a pseudo-terminal (100 columns): (stdout, what the terminal got)."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 100, 0, 0))
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        stdin=subprocess.DEVNULL,
+    )
+    os.close(slave)
+    chunks = []
+    while True:
+        try:
+            data = os.read(master, 65536)
+        except OSError:  # EIO: the child closed the terminal
+            break
+        if not data:
+            break
+        chunks.append(data)
+    stdout = proc.communicate(timeout=120)[0].decode()
+    os.close(master)
+    return stdout, b"".join(chunks).decode(errors="replace")
+
+
+def test_reclean_shows_a_progress_bar_on_a_terminal(tmp_path, seed_text):
+    url = f"sqlite:///{tmp_path / 'x.db'}"
+    engine = open_database(url)
+    with engine.begin() as conn:
+        write_items(conn, [cleaned_item(seed_text, f"https://example.com/{i}") for i in range(3)])
+    engine.dispose()
+    stdout, terminal = run_with_tty_stderr("reclean", "-s", f"DATABASE_URL={url}")
+    assert "3 pages: 0 changed, 3 unchanged, 0 failed" in stdout
+    assert "100%|" in terminal and "3/3" in terminal
