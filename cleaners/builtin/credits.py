@@ -39,9 +39,11 @@ _AGENCIES = (
     r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AP Photo(?:/[^)]{1,40})?|Associated Press|Reuters|REUTERS|AFP"
     r"|EPA(?:-EFE)?|Bloomberg|Alamy|Xinhua|Anadolu Agency|PA(?: Wire)?|NASA)"
 )
+# Only picture agencies may close a caption in parentheses: "the Environmental Protection Agency (EPA)" is prose.
+_PICTURE_AGENCIES = r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AP Photo(?:/[^)]{1,40})?|Alamy)"
 _CREDIT_TAIL_RE = re.compile(
     rf"(?:(?i:\({_PHOTO_WORDS}\s?[:：]\s?[^()]{{1,60}}\)|\b{_PHOTO_WORDS}\s?[:：]\s?[^.:]{{1,60}})"
-    rf"|(?<=[.!?)])\s?{_AGENCIES}|[/|]\s?{_AGENCIES}|\(\s?{_AGENCIES}\s?\))\s?\.?$"
+    rf"|(?<=[.!?)]){_AGENCIES}|[/|]\s?{_AGENCIES}|\(\s?{_PICTURE_AGENCIES}\s?\))\s?\.?$"
 )
 
 

@@ -31,8 +31,10 @@ _CTA_RE = re.compile(
     r"|be the first|find us|connect with)\b",
     re.I,
 )
+# The channel is what the call acts on: "on Instagram", "to our newsletter", "the app" (not "Get this: Facebook ...").
 _CHANNEL_RE = re.compile(
-    r"\b(?:newsletters?|inbox|e-?mail alerts?|twitter|facebook|instagram|youtube|linkedin|pinterest|tiktok"
+    r"\b(?:on|to|via|at|in|for|from|with|our|the|this|free|daily|weekly)\s+(?:[\w'’+.-]+\s+){0,3}?"
+    r"(?:newsletters?|inbox|e-?mail alerts?|twitter|facebook|instagram|youtube|linkedin|pinterest|tiktok"
     r"|whatsapp|telegram|podcasts?|apple podcasts|itunes|spotify|rss|app|subscription|subscribers?|click(?:ing)? here"
     r"|our channel)\b",
     re.I,

@@ -60,3 +60,9 @@ def test_contact_and_bio_lines_are_claimed(line: str):
 
 def test_following_someone_in_a_story_is_not_a_bio():
     assert credit_reason("Police decided to follow him to the station, where he was arrested.") is None
+
+
+def test_an_abbreviation_in_parentheses_is_not_a_photo_credit():
+    assert credit_reason("The rules were written by the Environmental Protection Agency (EPA)") is None
+    assert credit_reason("The launch was run by the National Aeronautics and Space Administration (NASA)") is None
+    assert credit_reason("Protesters march in Hong Kong on Sunday. (AP Photo/Kin Cheung)") is not None

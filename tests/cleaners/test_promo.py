@@ -66,3 +66,9 @@ def test_newsletter_box_titles_and_coverage_links_are_claimed(line: str):
 def test_a_sentence_about_a_newsletter_is_not_a_box_title():
     assert promo_reason("The council voted to close the newsletter.") is None
     assert promo_reason("Lawmakers will follow the coverage closely, she said.") is None
+
+
+def test_a_platform_named_in_a_sentence_is_not_a_call_to_action():
+    assert promo_reason("Get this: Facebook paid $5bn to settle the case.") is None
+    assert promo_reason("Follow the money: Instagram made more than its parent expected.") is None
+    assert promo_reason("Listen to The Tennis Podcast on Spotify") is not None
