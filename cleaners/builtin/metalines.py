@@ -46,23 +46,25 @@ _MONTH_WORDS = {
     "dezembro", "januar", "februar", "märz", "mai", "juni", "juli", "oktober", "dezember", "janvier", "février",
     "mars", "avril", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre",
 }  # fmt: skip
-#: Words of a name after "by" in a stamp line ("5:45 AM PST 11/19/2019 by Patrick Shanley").
-MAX_OTHER_WORDS = 3
+#: A byline inside a stamp line ("5:45 AM PST 11/19/2019 by Patrick Shanley"): up to four capitalised words.
+_BYLINE_RE = re.compile(r"\b(?i:by|por|von|par|di)\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*,?\s*){1,4}")
 
 
 def is_stamp_line(text: str) -> bool:
     """A short line that is a date or time, perhaps with "Updated"/"Published" and a short byline.
 
-    A sentence ending in a full stop is prose, unless the stop belongs to "a.m."/"p.m.".
+    Apart from a byline ("by Patrick Shanley"), every word must belong to the date,
+    the time or a stamp label such as "Updated". A sentence ending in a full stop
+    is prose, unless the stop belongs to "a.m."/"p.m.".
     """
     words = text.split()
     if not words or len(words) > MAX_WORDS:
         return False
     if text.endswith(".") and not re.search(r"[ap]\.m\.$", text, re.I):
         return False
-    if "@" in text or text.startswith(("—", "-", "–")):
+    if "@" in text:
         return False  # "— Name (@handle) November 18, 2019" closes an embedded post, which is quoted content
-    toks = [t.lower() for t in tokens(text)]
+    toks = [t.lower() for t in tokens(_TIME_RE.sub(" ", _DATE_RE.sub(" ", _BYLINE_RE.sub(" ", text))))]
     has_date = bool(
         _DATE_RE.search(text)
         or (_YEAR_RE.search(text) is not None and next(find_timestamps(text), None) is not None)
@@ -70,14 +72,15 @@ def is_stamp_line(text: str) -> bool:
     )
     if not has_date and not (_TIME_RE.search(text) and _STAMP_LABEL_RE.search(text)):
         return False  # a bare "4:14 p.m." heads an entry of a live timeline
-    other = 0
+    # Every other word must belong to a date, a time or a stamp label: "Nov. 19, 2019: Lakers 112, OKC 107"
+    # is an entry of a timeline, not a stamp.
     for low in toks:
         if low.isdigit() or low in _STAMP_WORDS or low in MONTHS or low in WEEKDAYS or low in _WEEKDAY_WORDS:
             continue
         if low in _MONTH_WORDS or low.rstrip("s") in WEEKDAYS:
             continue
-        other += 1
-    return other <= MAX_OTHER_WORDS
+        return False
+    return True
 
 
 def meta_reason(text: str, page_url: str | None = None) -> str | None:
@@ -104,9 +107,10 @@ class MetaLineCleaner(Cleaner):
 
     Date and time stamps ("Updated: Tue., Nov. 19, 2019", "2019-11-19T08:57:40+01:00",
     "sexta-feira, 22 de outubro de 2010 às 20:13"), reading-time notes, bare
-    URLs and "Filed under:"/"Tags:" lines. A stamp line may carry a short
-    byline but no more than three other words, and a sentence ending in a full
-    stop ("The vote is on 5 November 2019.") is never a stamp.
+    URLs of the page or of an image, and "Filed under:"/"Tags:" lines. A stamp
+    line may carry a byline but no other words, so a timeline entry ("Nov. 19,
+    2019: Lakers 112, OKC 107") or a sentence ("The vote is on 5 November
+    2019.") is never a stamp.
     """
 
     label = "boilerplate"

@@ -18,6 +18,8 @@ URL = "https://example.com/news/a-story.html"
         "5:45 AM PST 11/19/2019 by Patrick Shanley",
         "sexta-feira, 22 de outubro de 2010 às 20:13",
         "Updated at 1:23 p.m.",
+        "- Published 18 November 2019",
+        "By Patrick Shanley, 5:45 AM PST 11/19/2019",
         "Tempo de leitura: 2 minutos",
         "Filed under: Politics |",
         URL,
@@ -36,6 +38,8 @@ def test_metadata_lines_are_claimed(line: str):
         "4:14 p.m.",  # a live timeline entry's time
         "http://amzn.to/2iJFhRj",  # a link the article lists
         "The company was founded on March 3, 2001 by two brothers from Ohio who sold shoes",
+        "Nov. 19, 2019: Lakers 112, OKC 107",  # a timeline entry
+        "March 3, 2020 – Company founded",
     ],
 )
 def test_content_is_not_claimed(line: str):
