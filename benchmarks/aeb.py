@@ -3,7 +3,7 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/aeb.py                 # quality and speed, three runs each
+    .venv/bin/python benchmarks/aeb.py                 # quality, and speed over five interleaved runs
     .venv/bin/python benchmarks/aeb.py --ablate        # plus one row per cleaner switched off
     .venv/bin/python benchmarks/aeb.py -s 'SIEVE_EXTRACTOR_OPTIONS={"favor_precision": true}'
 
@@ -13,8 +13,9 @@ over documents with a non-empty prediction, recall over documents with a
 non-empty truth, F1 of the two means, bootstrap standard deviations over 1000
 resamples. Sieve's figure is the ``body`` of the same record ``scrapy clean``
 prints for the page: extraction plus the configured cleaner chain. Timings are
-per whole run, best of ``--rounds``, all extractors in this process, so only
-the ratio between them means anything.
+per whole run, the median of ``--rounds`` interleaved runs, all in this process;
+the speed ratio is the median of the per-round ratios, so a busy spell of a
+shared machine, which slows one round of every extractor alike, cancels out.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import argparse
 import gzip
 import json
 import logging
+import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -57,20 +59,20 @@ def load(data: Path, limit: int | None = None) -> list[Doc]:
     return docs[:limit] if limit else docs
 
 
-def timed(fns: list[Callable[[str, str], str]], docs: list[Doc], rounds: int) -> list[tuple[list[str], float]]:
-    """Predictions and best whole-run docs/s of each function.
+def timed(fns: list[Callable[[str, str], str]], docs: list[Doc], rounds: int) -> list[tuple[list[str], list[float]]]:
+    """Predictions and the whole-run seconds of every round, for each function.
 
     Rounds are interleaved (A B C, A B C, ...) so that a slow spell of a shared
-    machine hits every extractor alike instead of whichever ran during it.
+    machine hits every extractor of that round alike; compare runs round by round.
     """
-    best = [float("inf")] * len(fns)
+    seconds: list[list[float]] = [[] for _ in fns]
     preds: list[list[str]] = [[] for _ in fns]
     for _ in range(rounds):
         for i, fn in enumerate(fns):
             t0 = time.perf_counter()
             preds[i] = [fn(html, url) for _, url, html, _ in docs]
-            best[i] = min(best[i], time.perf_counter() - t0)
-    return [(p, len(docs) / b if b > 0 else float("inf")) for p, b in zip(preds, best, strict=True)]
+            seconds[i].append(time.perf_counter() - t0)
+    return list(zip(preds, seconds, strict=True))
 
 
 def score(docs: list[Doc], preds: list[str], resamples: int) -> tuple[BenchScore, BenchScore, list[DocScore]]:
@@ -150,7 +152,7 @@ HEADER = f"{'':<44} {'precision':<13}  {'recall':<13}  {'F1':<13}  {'acc':<5}  {
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (default: %(default)s)")
-    parser.add_argument("--rounds", type=int, default=3, help="timed runs per extractor, best kept (default 3)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved timed runs per extractor (default 5)")
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     parser.add_argument("--limit", type=int, help="only the first N pages (a quick look, not a result)")
     parser.add_argument("--ablate", action="store_true", help="also score Sieve with each cleaner switched off")
@@ -174,19 +176,26 @@ def main(argv: list[str] | None = None) -> int:
         ("Sieve (trafilatura + cleaner chain)", sieve_fn(chain, extractor)),
     ]
     print(
-        f"{len(docs)} pages from {args.data}; best of {args.rounds} interleaved timed runs; "
+        f"{len(docs)} pages from {args.data}; docs/s = median of {args.rounds} interleaved timed runs; "
         f"± = bootstrap sd over {args.resamples} resamples"
     )
     print(f"Sieve chain: {' > '.join(chain.describe())}; extractor options {extractor.options}")  # type: ignore[attr-defined]
     print(HEADER)
     speeds: dict[str, float] = {}
     results: dict[str, tuple[list[str], list[DocScore]]] = {}
-    for (name, _), (preds, dps) in zip(runs, timed([fn for _, fn in runs], docs, args.rounds), strict=True):
+    times: dict[str, list[float]] = {}
+    for (name, _), (preds, secs) in zip(runs, timed([fn for _, fn in runs], docs, args.rounds), strict=True):
+        times[name] = secs
+        dps = len(docs) / statistics.median(secs)
         s, sd, per_doc = score(docs, preds, args.resamples)
         speeds[name], results[name] = dps, (preds, per_doc)
         print(row(name, s, sd, dps), flush=True)
     base, sieve = runs[0][0], runs[2][0]
-    print(f"speed ratio Sieve / trafilatura (include_comments=False): {speeds[sieve] / speeds[base]:.2f}x")
+    ratios = sorted(b / s for b, s in zip(times[base], times[sieve], strict=True))
+    print(
+        f"speed ratio Sieve / trafilatura (include_comments=False): {statistics.median(ratios):.2f}x "
+        f"(median of {len(ratios)} interleaved rounds; range {ratios[0]:.2f}-{ratios[-1]:.2f})"
+    )
 
     if args.ablate:
         print("\nAblation: Sieve with one cleaner switched off (quality only; F1 change against the full chain)")
@@ -200,7 +209,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{row(name, s, sd)}  ΔF1 {s.f1 - full.f1:+.4f}  ΔP {s.precision - full.precision:+.4f}", flush=True)
 
     if args.stages:
-        print("\nWhere Sieve's time goes (one extra, untimed-above pass; seconds for all pages):")
+        print("\nWhere Sieve's time goes (one more pass, apart from the timed runs; seconds for all pages):")
         for name, secs in stage_times(chain, extractor, docs):
             print(f"  {name:<44} {secs:6.2f}s")
 
