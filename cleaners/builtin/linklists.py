@@ -54,20 +54,22 @@ class LinkListCleaner(Cleaner):
     def find(self, page: Page) -> Iterator[Span]:
         if not page.url or not page.links:
             return
+        lines = list(page.lines())
+        # Only anchors that could open one of the lines are worth checking (a page has hundreds).
+        openers = {w[0].lower() for w in (_BULLET_RE.sub("", ln.text, count=1).split()[:1] for ln in lines) if w}
         site = site_of(page.url)
         own = page.url.split("#")[0].rstrip("/")
         by_first: dict[str, list[tuple[str, str]]] = {}
         for anchor, url in page.links.items():
             words = anchor.split()
-            if len(words) < MIN_ANCHOR_WORDS or site_of(url) != site or url.split("#")[0].rstrip("/") == own:
+            if len(words) < MIN_ANCHOR_WORDS or words[0].lower() not in openers:
                 continue
             if anchor.endswith(".") or ". " in anchor or len(words) > MAX_HEADLINE_WORDS:
                 continue  # a linked sentence is article text, not a headline
-            if is_article_url(url):
+            if site_of(url) == site and url.split("#")[0].rstrip("/") != own and is_article_url(url):
                 by_first.setdefault(words[0].lower(), []).append((anchor, url))
         if not by_first:
             return
-        lines = list(page.lines())
         hits = [self._link_at_start(line, by_first) for line in lines]
         i = 0
         while i < len(lines):
