@@ -59,6 +59,13 @@ _PHRASE_RE = re.compile(
 )
 
 
+#: Every promotion phrase contains one of these; most lines contain none, and a substring test is cheap.
+_PHRASE_KEYS = (
+    "inbox", "sign up", "subscribe", "here", "non-commercial", "commission", "affiliate", "something", "friend",
+    "subject to change", "enjoyed", "app", "coverage", "newsletter", "share",
+)  # fmt: skip
+
+
 def promo_reason(text: str) -> str | None:
     """Why a whole line is promotion or widget text, or None for anything that may be prose."""
     if _WIDGET_RE.fullmatch(text.strip(" .:|-–—•")):
@@ -69,7 +76,8 @@ def promo_reason(text: str) -> str | None:
         return None
     if _CHANNEL_LINK_RE.fullmatch(text):
         return "channel link"
-    if _PHRASE_RE.search(text):
+    low = text.lower()
+    if any(k in low for k in _PHRASE_KEYS) and _PHRASE_RE.search(text):
         return "promotion"
     if _CTA_RE.match(text) and _CHANNEL_RE.search(text):
         return "call to action"
