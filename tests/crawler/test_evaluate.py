@@ -119,3 +119,11 @@ def test_expected_files_may_live_in_a_mirror_tree(tmp_path: Path):
     mirror.write_text("{}", encoding="utf-8")
     assert expected_path(page) == mirror
     assert [c.expected for c in find_cases([tmp_path / "fixtures"])] == [mirror]
+
+
+def test_compare_also_takes_setting_overrides(seed_tree: Path):
+    proc = run_scrapy("evaluate", str(seed_tree), "--json", "--compare", f"CLEANERS={BROKEN}")
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = json.loads(proc.stdout)
+    assert out["overall"]["related"] == 1.0
+    assert out["compare"]["overall"]["related"] == 0.0
