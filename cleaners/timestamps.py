@@ -51,6 +51,7 @@ _FORMATS = [
     rf"(?:{_WD},?\s)?{_MON}\s(?P<d>\d{{1,2}}),\s?(?P<Y>\d{{4}})(?:,?\s(?:at\s)?{_HM}(?:\s?{_TZ})?)?",
 ]
 TIMESTAMP_RES = [re.compile(f, re.I) for f in _FORMATS]
+_YEAR_RE = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,8 @@ def _parse(m: re.Match[str]) -> tuple[str | None, str | None]:
 def find_timestamps(text: str, start: int = 0, end: int | None = None) -> Iterator[Timestamp]:
     """Non-overlapping timestamps in ``text[start:end]``, leftmost-longest first."""
     end = len(text) if end is None else end
+    if not _YEAR_RE.search(text, start, end):
+        return  # every format carries a four-digit year: most lines are done here
     found: list[tuple[int, int, re.Match[str]]] = []
     for rx in TIMESTAMP_RES:
         for m in rx.finditer(text, start, end):

@@ -23,7 +23,8 @@ _CREDIT_START_RE = re.compile(
 _FOLLOW_AUTHOR_RE = re.compile(
     r"\bfollow (?:him|her|them|me) (?:on (?:twitter|facebook|instagram|linkedin|x)\b|@\w)", re.I
 )
-_EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
+# Bounded parts: an unbounded \S+@\S+ backtracks quadratically on a long line with no "@".
+_EMAIL_RE = re.compile(r"[^\s@]{1,64}@[^\s@]{1,255}\.\w+")
 _CONTACT_WORDS_RE = re.compile(r"\b(?:follow|email|e-mail|write|reach|contact|reached|twitter)\b|(?<!\S)@\w+", re.I)
 _HANDLE_LINE_RE = re.compile(r"(?:@\w{2,30}|(?:https?://)?(?:www\.)?(?:twitter|x|instagram|facebook)\.com/\S+)", re.I)
 

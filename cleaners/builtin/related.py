@@ -35,6 +35,17 @@ def is_headline(text: str) -> bool:
     return not (text.endswith(".") and not text.endswith("..."))
 
 
+def is_headline_at(text: str, start: int, end: int) -> bool:
+    """:func:`is_headline` on ``text[start:end]``, without copying a long stretch first.
+
+    Runs of stamps on one long line would otherwise normalise the rest of the
+    line once per run: quadratic on a megabyte of glued text.
+    """
+    if end - start > 4 * MAX_TITLE:
+        return False
+    return is_headline(normalise_ws(text[start:end]))
+
+
 @dataclass
 class _Entry:
     start: int
@@ -93,10 +104,9 @@ class RelatedLinksCleaner(Cleaner):
         for item in stamps:
             if runs:
                 prev, prev_line = runs[-1][-1]
-                gap = text[prev.end : item[0].start].strip()
                 if (
                     item[1] - prev_line <= 2
-                    and is_headline(normalise_ws(gap))
+                    and is_headline_at(text, prev.end, item[0].start)
                     and page.is_free(prev.end, item[0].start)
                 ):
                     runs[-1].append(item)
@@ -116,7 +126,7 @@ class RelatedLinksCleaner(Cleaner):
             tail = (last.end, lines[last_line].end)
         elif last_line + 1 < len(lines):
             tail = (lines[last_line + 1].start, lines[last_line + 1].end)
-        if tail and not is_headline(normalise_ws(text[tail[0] : tail[1]])):
+        if tail and not is_headline_at(text, *tail):
             tail = None
         stamp_first = first.start == lines[first_line].start and tail is not None
         if stamp_first:
@@ -134,7 +144,7 @@ class RelatedLinksCleaner(Cleaner):
             head = (lines[first_line - 1].start, lines[first_line - 1].end)
         else:
             return
-        if not is_headline(normalise_ws(text[head[0] : head[1]])):
+        if not is_headline_at(text, *head):
             return
         prev_end = head[0]
         for ts, _ in run:
