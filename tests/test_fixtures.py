@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from crawler.commands.clean import clean_file
-from crawler.commands.fixtures import comparable, expected_path, expected_view, is_generated
+from crawler.commands.fixtures import GENERATED_BY, comparable, expected_path, expected_view, is_generated
 from crawler.components import load_chain, load_extractor, offline_crawler
 from crawler.files import find_pages
-from tests.conftest import ROOT, project_settings
+from tests.conftest import ROOT, project_settings, run_scrapy
 
 PAGES_DIR = ROOT / "fixtures" / "pages"
 PAGES = sorted(find_pages(PAGES_DIR)) if PAGES_DIR.is_dir() else []
@@ -51,3 +51,73 @@ def test_fixture_page_matches_its_expected_file(page: Path, components):
     if not is_generated(expected):
         assert set(want) >= {"body", "segments"}, "a gold file must at least give the body and the segments"
     assert got == want, f"run `scrapy fixtures --check {page}` for a diff"
+
+
+# -- the generator: scrapy fixtures --update / --check ---------------------------------------------
+
+PAGE = "Police reopened the coastal road on Monday.\nsource: Reuters\n© 2021 Coast News. All rights reserved.\n"
+
+
+def test_update_writes_generated_files_and_check_then_passes(tmp_path):
+    style = tmp_path / "pages" / "coast"
+    style.mkdir(parents=True)
+    (style / "road.txt").write_text(PAGE, encoding="utf-8")
+    proc = run_scrapy("fixtures", "--update", str(tmp_path / "pages"), timeout=120)
+    assert proc.returncode == 0, proc.stderr.decode()
+    written = json.loads((style / "road.expected.json").read_text(encoding="utf-8"))
+    assert written["generated_by"] == GENERATED_BY
+    assert written["source"] == "Reuters"
+    assert written["boilerplate"] == ["© 2021 Coast News. All rights reserved."]
+    assert "path" not in written
+    proc = run_scrapy("fixtures", "--check", str(tmp_path / "pages"), timeout=120)
+    assert proc.returncode == 0, proc.stdout.decode() + proc.stderr.decode()
+    assert b"1 page(s) match" in proc.stdout
+
+
+def test_check_shows_a_diff_and_update_keeps_the_note(tmp_path):
+    (tmp_path / "road.txt").write_text(PAGE, encoding="utf-8")
+    expected = tmp_path / "road.expected.json"
+    assert run_scrapy("fixtures", "--update", str(tmp_path), timeout=120).returncode == 0
+    data = json.loads(expected.read_text(encoding="utf-8"))
+    data["note"] = "reviewed: the footer is boilerplate"
+    data["source"] = "AFP"  # what a stale or hand-edited file looks like
+    expected.write_text(json.dumps(data), encoding="utf-8")
+    proc = run_scrapy("fixtures", "--check", str(tmp_path), timeout=120)
+    assert proc.returncode == 1
+    out = proc.stdout.decode()
+    assert f"differs   {expected}" in out
+    assert '-  "source": "AFP",' in out and '+  "source": "Reuters",' in out
+    assert "Traceback" not in proc.stderr.decode()
+    assert run_scrapy("fixtures", "--update", str(tmp_path), timeout=120).returncode == 0
+    data = json.loads(expected.read_text(encoding="utf-8"))
+    assert data["source"] == "Reuters"
+    assert data["note"] == "reviewed: the footer is boilerplate"
+
+
+def test_update_never_overwrites_a_gold_file_and_check_compares_its_fields(tmp_path):
+    (tmp_path / "road.txt").write_text(PAGE, encoding="utf-8")
+    gold = tmp_path / "road.expected.json"
+    gold_text = json.dumps({"body": "Police reopened the coastal road on Monday.", "source": "Reuters"})
+    gold.write_text(gold_text, encoding="utf-8")
+    proc = run_scrapy("fixtures", "--update", str(tmp_path), timeout=120)
+    assert proc.returncode == 0
+    assert b"gold annotation" in proc.stdout
+    assert gold.read_text(encoding="utf-8") == gold_text
+    assert run_scrapy("fixtures", "--check", str(tmp_path), timeout=120).returncode == 0
+    gold.write_text(json.dumps({"body": "Police closed the road.", "source": "Reuters"}), encoding="utf-8")
+    proc = run_scrapy("fixtures", "--check", str(tmp_path), timeout=120)
+    assert proc.returncode == 1
+    assert '-  "body": "Police closed the road.",' in proc.stdout.decode()
+
+
+def test_check_reports_a_page_without_an_expected_file(tmp_path):
+    (tmp_path / "road.txt").write_text(PAGE, encoding="utf-8")
+    proc = run_scrapy("fixtures", "--check", str(tmp_path), timeout=120)
+    assert proc.returncode == 1
+    assert f"missing   {tmp_path / 'road.expected.json'}" in proc.stdout.decode()
+
+
+def test_expected_path_strips_every_page_suffix():
+    assert expected_path(Path("a/b/page.html.gz")) == Path("a/b/page.expected.json")
+    assert expected_path(Path("a/page.txt")) == Path("a/page.expected.json")
+    assert expected_path(Path("a/page.HTML")) == Path("a/page.expected.json")
