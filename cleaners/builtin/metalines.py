@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from cleaners.base import Cleaner
 from cleaners.metrics import tokens
@@ -13,7 +14,7 @@ from cleaners.timestamps import MONTHS, WEEKDAYS, find_timestamps
 MAX_WORDS = 16
 
 _URL_LINE_RE = re.compile(r"(?:https?://|www\.)\S+")
-_IMAGE_URL_RE = re.compile(r"\.(?:jpe?g|png|gif|webp|svg|avif)(?:\?\S*)?$", re.I)
+_IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
 _DATE_RE = re.compile(r"\b(?:\d{4}-\d\d-\d\d(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4})")
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TIME_RE = re.compile(r"\b\d{1,2}:\d\d(?:\s?[ap]\.?m\.?)?", re.I)
@@ -83,6 +84,15 @@ def is_stamp_line(text: str) -> bool:
     return True
 
 
+def _is_image_url(url: str) -> bool:
+    """By the path's suffix; no regex, so a long adversarial "URL" costs one pass."""
+    try:
+        path = urlsplit(url if "://" in url else "http://" + url).path
+    except ValueError:
+        return False
+    return path.lower().endswith(_IMAGE_SUFFIXES)
+
+
 def meta_reason(text: str, page_url: str | None = None) -> str | None:
     """Why a whole line is page metadata, or None.
 
@@ -90,7 +100,7 @@ def meta_reason(text: str, page_url: str | None = None) -> str | None:
     a list of links in the article is content.
     """
     if _URL_LINE_RE.fullmatch(text) and (
-        _IMAGE_URL_RE.search(text) or (page_url and text.rstrip("/") == page_url.rstrip("/"))
+        _is_image_url(text) or (page_url and text.rstrip("/") == page_url.rstrip("/"))
     ):
         return "bare URL of the page or an image"
     if _READING_TIME_RE.fullmatch(text.strip(" .")):
