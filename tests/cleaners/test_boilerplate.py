@@ -1,0 +1,76 @@
+"""CopyrightCleaner: every copy of a copyright or credit line, glued or not; prose that mentions copyright stays."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.builtin.boilerplate import CopyrightCleaner, boilerplate_reason
+from cleaners.page import Page
+
+
+def claimed(text: str) -> list[str]:
+    return [text[s.start : s.end] for s in CopyrightCleaner().find(Page(text))]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Maintained and developed by Arabs Today Group SAL.",
+        "All rights reserved to Arab Today Media Group 2023 ©",
+        "© 2021 Harbor Times. All rights reserved.",
+        "Copyright © 2022 Valley Legal News. All Rights Reserved.",
+        "Copyright 2021 by The Associated Press",
+        "Copyright (c) 2019 Example Media Ltd",
+        "Powered by WordPress | Theme: Astra by Brainstorm Force",
+        "Designed by Pixel & Ink Studio",
+        "جميع الحقوق محفوظة لمجموعة العرب اليوم الإعلامية 2023 ©",
+        "Copyright 2021 The Associated Press. All rights reserved. This material may not be published or redistributed.",
+    ],
+)
+def test_boilerplate_lines_are_claimed(line):
+    assert boilerplate_reason(line)
+    assert claimed(f"The body sentence stays here.\n{line}\n") == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright 2021 figures from the authority show ridership is still 30 percent below where it was before.",
+        "Copyright does not depend on a notice, Judge Alan Brooks wrote in a 14-page opinion.",
+        "Developed by judges, the fair-use doctrine is older than the internet.",
+        "Developed by a committee of economists from several ministries, the reform plan commits Lebanon to cuts.",
+        "“The old one said ‘all rights reserved’ on every door,” library director Maria Okafor said.",
+        'He wrote "all rights reserved" under the picture.',
+        "Powered by cheap gas, the economy grew by 4 percent in 2019 and by 3 percent in 2020, the bank said.",
+        "A source close to the talks said the deal was near.",
+    ],
+)
+def test_prose_that_mentions_copyright_or_credits_stays_body(line):
+    assert boilerplate_reason(line) is None
+    assert claimed(line) == []
+
+
+def test_every_copy_is_claimed_in_order_including_one_glued_to_a_headline():
+    text = (
+        "Syrian army controls entire Damascus-Deir Ezzor highwayMaintained and developed by Arabs Today Group SAL.\n"
+        "All rights reserved to Arab Today Media Group 2023 ©\n"
+        "Maintained and developed by Arabs Today Group SAL.\n"
+        "All rights reserved to Arab Today Media Group 2023 ©"
+    )
+    spans = list(CopyrightCleaner().find(Page(text)))
+    assert [text[s.start : s.end] for s in spans] == [
+        "Maintained and developed by Arabs Today Group SAL.",
+        "All rights reserved to Arab Today Media Group 2023 ©",
+    ] * 2
+    assert "glued" in spans[0].reason and "glued" not in spans[2].reason
+    assert text[: spans[0].start].endswith("highway")  # the headline is left for the related cleaner
+
+
+def test_a_capitalised_word_inside_a_sentence_is_not_glue():
+    text = "The site was Developed by hand.\nThe firm said its Copyright claims were strong."
+    assert claimed(text) == []
+
+
+def test_a_very_long_line_is_never_boilerplate():
+    line = "© 2021 Example. All rights reserved. " + "word " * 60
+    assert claimed(line) == []

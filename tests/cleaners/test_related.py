@@ -1,0 +1,98 @@
+"""RelatedLinksCleaner: timestamped headline runs (glued or not) and header-led lists; body times stay body."""
+
+from __future__ import annotations
+
+from cleaners.builtin.related import RelatedLinksCleaner
+from cleaners.page import Page
+
+
+def run(text: str, links: dict[str, str] | None = None):
+    page = Page(text, links=links)
+    spans = sorted(RelatedLinksCleaner().find(page), key=lambda s: s.start)
+    return spans, [(s.data.get("title"), s.data.get("published"), s.data.get("url")) for s in spans if s.data]
+
+
+def test_glued_run_stamp_first_gives_each_headline_its_preceding_time():
+    text = (
+        "Body sentence ends here.\n"
+        "GMT 16:39 2017 Sunday ,05 November\n"
+        "Truck bomb kills dozens fleeing fighting against ISISGMT 22:04 2017 Monday ,23 October\n"
+        "Syrian army controls entire Damascus-Deir Ezzor highway"
+    )
+    spans, links = run(text)
+    assert links == [
+        ("Truck bomb kills dozens fleeing fighting against ISIS", "2017-11-05T16:39:00+00:00", None),
+        ("Syrian army controls entire Damascus-Deir Ezzor highway", "2017-10-23T22:04:00+00:00", None),
+    ]
+    assert text[spans[0].start : spans[-1].end].startswith("GMT 16:39")
+    assert text[spans[-1].end :] == ""
+
+
+def test_unglued_run_with_each_headline_on_the_line_after_its_stamp():
+    text = (
+        "GMT 11:05 2019 Sunday ,02 June\nLebanese army deploys in Tripoli\n"
+        "GMT 19:40 2019 Thursday ,30 May\nHariri meets IMF delegation on public debt\n"
+    )
+    _, links = run(text)
+    assert links == [
+        ("Lebanese army deploys in Tripoli", "2019-06-02T11:05:00+00:00", None),
+        ("Hariri meets IMF delegation on public debt", "2019-05-30T19:40:00+00:00", None),
+    ]
+
+
+def test_headline_first_run_with_date_lines():
+    text = "Related Posts\nCouncil votes to expand bike lanes\nMarch 3, 2021\nNew ferry terminal design unveiled\nFebruary 24, 2021\n"
+    spans, links = run(text)
+    assert links == [
+        ("Council votes to expand bike lanes", "2021-03-03", None),
+        ("New ferry terminal design unveiled", "2021-02-24", None),
+    ]
+    assert text[spans[0].start : spans[0].end] == "Related Posts"  # the header over the run is claimed too
+
+
+def test_a_wrong_weekday_keeps_the_headline_but_not_the_time():
+    text = "GMT 16:39 2017 Monday ,05 November\nFirst headline here\nGMT 22:04 2017 Monday ,23 October\nSecond headline"
+    spans, links = run(text)
+    assert links[0] == ("First headline here", None, None)
+    assert "weekday Monday does not match 2017-11-05" in spans[0].reason
+    assert links[1][1] == "2017-10-23T22:04:00+00:00"
+
+
+def test_header_led_list_takes_urls_from_the_html_links():
+    text = "Body.\nRelated coverage\nGreen Line test runs begin\nBus network to be redrawn\nThe end of the page."
+    links = {
+        "Green Line test runs begin": "https://news.example/a",
+        "Bus network to be redrawn": "https://news.example/b",
+    }
+    spans, got = run(text, links)
+    assert got == [
+        ("Green Line test runs begin", None, "https://news.example/a"),
+        ("Bus network to be redrawn", None, "https://news.example/b"),
+    ]
+    assert [text[s.start : s.end] for s in spans][0] == "Related coverage"
+    assert "The end of the page." not in [text[s.start : s.end] for s in spans]
+
+
+def test_inline_read_more():
+    _, links = run("Body.\nRead more: Photographers push back on image scraping\n")
+    assert links == [("Photographers push back on image scraping", None, None)]
+
+
+def test_times_and_dates_inside_body_sentences_stay_body():
+    text = (
+        "Ministers met at 10:30 on Monday and agreed on 5 November 2017 to extend the deal.\n"
+        "Brent rose by 1400 GMT, its highest since 2017-11-05, traders said.\n"
+        "The river crested at 24.6 feet late Tuesday, the highest since March 3, 2021.\n"
+    )
+    spans, _ = run(text)
+    assert spans == []
+
+
+def test_a_single_timestamp_is_not_a_run():
+    spans, _ = run("Last updated\nGMT 16:39 2017 Sunday ,05 November\nSome headline text here")
+    assert spans == []
+
+
+def test_a_header_word_alone_without_headlines_stays_body():
+    spans, _ = run("Read more\nThis is a full sentence of the article that ends with a full stop.")
+    assert spans == []
