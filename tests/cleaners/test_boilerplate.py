@@ -24,7 +24,7 @@ def claimed(text: str) -> list[str]:
         "Powered by WordPress | Theme: Astra by Brainstorm Force",
         "Designed by Pixel & Ink Studio",
         "جميع الحقوق محفوظة لمجموعة العرب اليوم الإعلامية 2023 ©",
-        "Copyright 2021 The Associated Press. All rights reserved. This material may not be published or redistributed.",
+        "Copyright 2021 The Associated Press. All rights reserved. This material may not be published.",
     ],
 )
 def test_boilerplate_lines_are_claimed(line):

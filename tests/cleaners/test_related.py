@@ -41,7 +41,10 @@ def test_unglued_run_with_each_headline_on_the_line_after_its_stamp():
 
 
 def test_headline_first_run_with_date_lines():
-    text = "Related Posts\nCouncil votes to expand bike lanes\nMarch 3, 2021\nNew ferry terminal design unveiled\nFebruary 24, 2021\n"
+    text = (
+        "Related Posts\nCouncil votes to expand bike lanes\nMarch 3, 2021\n"
+        "New ferry terminal design unveiled\nFebruary 24, 2021\n"
+    )
     spans, links = run(text)
     assert links == [
         ("Council votes to expand bike lanes", "2021-03-03", None),
