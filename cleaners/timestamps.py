@@ -32,6 +32,32 @@ WEEKDAYS = {
     d.lower(): i for i, d in enumerate(["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"])
 }
 WEEKDAYS.update({d[:3]: i for d, i in list(WEEKDAYS.items())})
+# Arabic month names, Levantine/Iraqi and Egyptian/Gulf, with and without hamza; and weekdays.
+_ARABIC_MONTHS = [
+    ("كانون الثاني", "يناير"),
+    ("شباط", "فبراير"),
+    ("آذار", "اذار", "مارس"),
+    ("نيسان", "أبريل", "ابريل"),
+    ("أيار", "ايار", "مايو"),
+    ("حزيران", "يونيو", "يونيه"),
+    ("تموز", "يوليو", "يوليه"),
+    ("آب", "اب", "أغسطس", "اغسطس"),
+    ("أيلول", "ايلول", "سبتمبر"),
+    ("تشرين الأول", "تشرين الاول", "أكتوبر", "اكتوبر"),
+    ("تشرين الثاني", "نوفمبر"),
+    ("كانون الأول", "كانون الاول", "ديسمبر"),
+]
+MONTHS.update({name: i for i, names in enumerate(_ARABIC_MONTHS, start=1) for name in names})
+_ARABIC_WEEKDAYS = [
+    ("الاثنين", "الإثنين"),
+    ("الثلاثاء",),
+    ("الأربعاء", "الاربعاء"),
+    ("الخميس",),
+    ("الجمعة",),
+    ("السبت",),
+    ("الأحد", "الاحد"),
+]
+WEEKDAYS.update({name: i for i, names in enumerate(_ARABIC_WEEKDAYS) for name in names})
 
 _MON = r"(?P<mon>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _WD = r"(?P<wd>" + "|".join(sorted(WEEKDAYS, key=len, reverse=True)) + r")"
@@ -76,7 +102,7 @@ def _parse(m: re.Match[str]) -> tuple[str | None, str | None]:
     except (ValueError, KeyError):
         return None, "not a valid date"
     wd = g.get("wd")
-    if wd and WEEKDAYS[wd.lower()[:3]] != date.weekday():
+    if wd and WEEKDAYS.get(wd.lower(), WEEKDAYS.get(wd.lower()[:3])) != date.weekday():
         return None, f"weekday {wd} does not match {date.date().isoformat()}"
     return iso, None
 

@@ -20,7 +20,8 @@ _GLUED_RE = re.compile(
     r"(?=(?:Maintained|Designed|Developed|Powered|Hosted|All [Rr]ights [Rr]eserved|Copyright|©))"
 )
 _CREDIT_RE = re.compile(
-    r"(?:Maintained|Designed|Developed|Powered|Hosted|Built|Created|Managed)"
+    r"(?:(?:Site|Website|Web site|This site|Theme)\s(?:is\s)?(?i:maintained|designed|developed|powered|hosted|built))"
+    r"|(?:Maintained|Designed|Developed|Powered|Hosted|Built|Created|Managed)"
     r"(?: and (?:developed|designed|maintained|hosted|managed|powered))? by\s+\S",
 )
 _RIGHTS_RE = re.compile(r"\ball rights reserved\b|\bكل الحقوق محفوظة|\bجميع الحقوق محفوظة", re.I)
@@ -50,6 +51,13 @@ def boilerplate_reason(text: str) -> str | None:
     return None
 
 
+def table_cells(text: str) -> list[str] | None:
+    """The non-empty cells of a table row printed as ``| a | b |``, or None for any other line."""
+    if len(text) < 2 or text[0] != "|" or text[-1] != "|":
+        return None
+    return [cell.strip() for cell in text[1:-1].split("|") if cell.strip()]
+
+
 def _is_prose(rest: str, n_words: int) -> bool:
     """After "Copyright 2021": a notice names the holder; a sentence goes on in lower case.
 
@@ -74,6 +82,14 @@ class CopyrightCleaner(Cleaner):
 
     def find(self, page: Page) -> Iterator[Span]:
         for line in page.lines():
+            cells = table_cells(line.text)
+            if cells is not None:
+                # A table row as trafilatura prints it ("| © 2009 X. All rights reserved. | Designed by Y |"):
+                # the row is boilerplate when every cell is.
+                reasons = [boilerplate_reason(cell) for cell in cells]
+                if cells and all(reasons):
+                    yield self.span(line.start, line.end, f"table row: {reasons[0]}")
+                continue
             reason = boilerplate_reason(line.text)
             if reason:
                 yield self.span(line.start, line.end, reason)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from cleaners.base import Cleaner
+from cleaners.builtin.boilerplate import table_cells
 from cleaners.chain import normalise_ws
 from cleaners.page import Line, Page, Span
 from cleaners.timestamps import Timestamp, find_timestamps
@@ -16,7 +17,7 @@ MAX_HEADER_ITEMS = 30
 
 HEADER_RE = re.compile(
     r"(?:related(?: coverage| articles?| stories| news| posts| content| reading| links)?"
-    r"|read (?:more|also|next)|also read|see also|further reading|more (?:stories|news|articles)"
+    r"|read (?:more|also|next)|also read|see also|further reading|more(?: \w+){0,2} (?:stories|news|articles|headlines)"
     r"|more (?:from|on|in|about) [^\n]{1,40}|you (?:may|might) (?:also )?(?:like|be interested in)"
     r"|recommended(?: for you| reading| stories| articles)?|most (?:read|popular|viewed)"
     r"|(?:latest|top) (?:news|stories|headlines)|trending(?: now| stories)?|don[â€™']t miss"
@@ -29,8 +30,8 @@ INLINE_RE = re.compile(r"(?:read (?:more|also)|also read|see also|related)\s*[:ï
 
 
 def is_headline(text: str) -> bool:
-    """Short, more than one word, and not a sentence ending in a full stop."""
-    if not (3 <= len(text) <= MAX_TITLE) or len(text.split()) < 2:
+    """Short, two or more words with letters, and not a sentence ending in a full stop."""
+    if not (3 <= len(text) <= MAX_TITLE) or len([w for w in text.split() if any(c.isalpha() for c in w)]) < 2:
         return False
     return not (text.endswith(".") and not text.endswith("..."))
 
@@ -112,19 +113,28 @@ class RelatedLinksCleaner(Cleaner):
                     runs[-1].append(item)
                     continue
             runs.append([item])
-        for run in runs:
+        for k, run in enumerate(runs):
             if len(run) >= 2:
-                yield from self._entries(page, lines, run)
+                # A run's headlines stop at the stamps of the runs around it on the same line.
+                lo = runs[k - 1][-1][0].end if k else 0
+                hi = runs[k + 1][0][0].start if k + 1 < len(runs) else len(text)
+                yield from self._entries(page, lines, run, lo, hi)
 
-    def _entries(self, page: Page, lines: list[Line], run: list[tuple[Timestamp, int]]) -> Iterator[_Entry]:
+    def _entries(
+        self, page: Page, lines: list[Line], run: list[tuple[Timestamp, int]], lo: int, hi: int
+    ) -> Iterator[_Entry]:
         text = page.text
         first, first_line = run[0]
         last, last_line = run[-1]
         # Text after the last stamp: the rest of its line, or the next line if the stamp ends it.
         tail: tuple[int, int] | None = None
-        if last.end < lines[last_line].end:
-            tail = (last.end, lines[last_line].end)
-        elif last_line + 1 < len(lines):
+        if last.end < min(lines[last_line].end, hi):
+            tail = (last.end, min(lines[last_line].end, hi))
+        elif (
+            last_line + 1 < len(lines)
+            and lines[last_line + 1].end <= hi
+            and page.is_free(last.end, lines[last_line + 1].end)
+        ):
             tail = (lines[last_line + 1].start, lines[last_line + 1].end)
         if tail and not is_headline_at(text, *tail):
             tail = None
@@ -138,9 +148,13 @@ class RelatedLinksCleaner(Cleaner):
             return
         # Headline first: the text before the first stamp is the first headline.
         line = lines[first_line]
-        if first.start > line.start:
-            head: tuple[int, int] = (line.start, first.start)
-        elif first_line > 0:
+        if first.start > max(line.start, lo):
+            head: tuple[int, int] = (max(line.start, lo), first.start)
+        elif (
+            first_line > 0
+            and lines[first_line - 1].start >= lo
+            and page.is_free(lines[first_line - 1].start, first.start)
+        ):
             head = (lines[first_line - 1].start, lines[first_line - 1].end)
         else:
             return
@@ -154,6 +168,30 @@ class RelatedLinksCleaner(Cleaner):
             prev_end = ts.end
 
     # -- header-led lists ---------------------------------------------------------
+
+    def _glued_list(self, page: Page, line: Line) -> Iterator[Span]:
+        """A header and its linked headlines glued onto one line (a table cell, typically)."""
+        if not page.links:
+            return
+        text = page.text
+        lo, hi = line.start, line.end
+        if line.text.startswith("|") and line.text.endswith("|") and len(line.text) > 1:
+            lo, hi = _skip_ws(text, lo + 1, hi), _trim_end(text, lo, hi - 1)
+        header = HEADER_RE.match(text, lo, hi)
+        if not header:
+            return
+        h_end = _trim_end(text, lo, header.end())
+        if h_end >= hi or not text[h_end].isspace():
+            return
+        found = _glued_links(text, h_end, hi, page.links)
+        if not found:
+            return
+        yield self.span(line.start, h_end, f"related-links header {text[lo:h_end]!r} (glued list)")
+        for n, (s, e) in enumerate(found):
+            title = text[s:e]
+            end = line.end if n == len(found) - 1 else e
+            reason = "linked headline glued into a related-links list"
+            yield self.span(s, end, reason, title=title, published=None, url=page.links[title])
 
     def _header_lists(self, page: Page, taken: list[tuple[int, int]]) -> Iterator[Span]:
         def free(line: Line) -> bool:
@@ -178,8 +216,10 @@ class RelatedLinksCleaner(Cleaner):
                 )
                 i += 1
                 continue
-            header = HEADER_RE.fullmatch(line.text)
+            cells = table_cells(line.text)
+            header = HEADER_RE.fullmatch(" ".join(cells) if cells is not None else line.text)
             if not header:
+                yield from self._glued_list(page, line)
                 i += 1
                 continue
             if _skip_ws(page.text, line.end, len(page.text)) in run_starts:
@@ -187,19 +227,19 @@ class RelatedLinksCleaner(Cleaner):
                 yield self.span(line.start, line.end, f"related-links header {line.text!r}")
                 i += 1
                 continue
-            items = []
+            items: list[tuple[Line, str]] = []
             j = i + 1
-            while j < len(lines) and len(items) < MAX_HEADER_ITEMS and is_headline(lines[j].text):
-                if page.links and lines[j].text not in page.links and normalise_ws(lines[j].text) not in page.links:
-                    break  # on an HTML page a related headline is a link
-                items.append(lines[j])
+            while j < len(lines) and len(items) < MAX_HEADER_ITEMS:
+                title = _item_title(lines[j].text, page.links)
+                if title is None:
+                    break
+                items.append((lines[j], title))
                 j += 1
             if not items:
                 i += 1
                 continue
             yield self.span(line.start, line.end, f"related-links header {line.text!r}")
-            for item in items:
-                title = normalise_ws(item.text)
+            for item, title in items:
                 stamp = next(iter(find_timestamps(page.text, item.start, item.end)), None)
                 published = stamp.published if stamp else None
                 yield self.span(
@@ -211,6 +251,48 @@ class RelatedLinksCleaner(Cleaner):
                     url=page.links.get(title),
                 )
             i = j
+
+
+def _glued_links(text: str, start: int, end: int, links: Mapping[str, str]) -> list[tuple[int, int]] | None:
+    """``text[start:end]`` as anchor texts one after another (whitespace between), or None.
+
+    Extraction that drops the block breaks of a link list leaves "School levy
+    fails by 42 votes Fair board picks new grounds manager"; the page's own
+    anchor texts tell where each headline ends (longest match first).
+    """
+    by_first: dict[str, list[str]] = {}
+    for title in links:
+        if is_headline(title):
+            by_first.setdefault(title[0], []).append(title)
+    for titles in by_first.values():
+        titles.sort(key=len, reverse=True)
+    found: list[tuple[int, int]] = []
+    pos = _skip_ws(text, start, end)
+    while pos < end:
+        title = next((t for t in by_first.get(text[pos], []) if text.startswith(t, pos, end)), None)
+        if title is None:
+            return None
+        found.append((pos, pos + len(title)))
+        pos = _skip_ws(text, pos + len(title), end)
+    return found
+
+
+def _item_title(text: str, links: Mapping[str, str]) -> str | None:
+    """The headline of a line under a related-links header, or None if the line is not one.
+
+    On an HTML page a related headline is a link. A table row
+    (``| Headline | Oct 12, 2023 |``) offers its cells; the date cell is not
+    the title.
+    """
+    cells = table_cells(text)
+    for cell in cells if cells is not None else [text]:
+        title = normalise_ws(cell)
+        if not is_headline(title) or (links and title not in links):
+            continue
+        if cells is not None and next(iter(find_timestamps(title)), None) is not None and title not in links:
+            continue  # the date cell
+        return title
+    return None
 
 
 def _skip_ws(text: str, start: int, end: int) -> int:

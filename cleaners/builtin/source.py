@@ -115,6 +115,8 @@ class SourceCleaner(Cleaner):
             if m.end() >= len(first.text.rstrip()):
                 claimed_lines.add(0)
         for i, line in enumerate(lines):
+            if i == 0 and m:
+                continue  # the dateline's line: a span for the whole line would overlap it
             span = self._line(line)
             if span is not None:
                 claimed_lines.add(i)

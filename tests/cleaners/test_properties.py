@@ -59,6 +59,9 @@ PIECES = [
     "March 3, 2021",
     "2017-11-05T16:39:00Z",
     "2017-02-30 10:00",
+    "| More Local News School levy fails by 42 votes Fair board picks new grounds manager |",
+    "| Related Stories |  |",
+    "| School bond forum draws big crowd | Oct 12, 2023 |",
     "(",
     "©",
     "GMT 1",
@@ -116,6 +119,31 @@ def check_record(text: str, got: dict) -> None:
 @given(any_text)
 def test_chain_output_is_consistent_on_any_text(text):
     check_record(text, CHAIN.run(Page(text)).to_dict())
+
+
+#: Anchor texts of an imagined HTML page, so the link-aware paths run too.
+LINKS = {
+    title: f"https://news.example/{n}"
+    for n, title in enumerate(
+        [
+            "School levy fails by 42 votes",
+            "Fair board picks new grounds manager",
+            "School bond forum draws big crowd",
+            "Council votes to expand bike lanes on Harbor Road",
+            "Photographers push back on image scraping",
+            "School",
+        ]
+    )
+}
+
+
+@PROPS
+@given(realistic_text)
+def test_chain_output_is_consistent_with_html_links(text):
+    got = CHAIN.run(Page(text, links=LINKS)).to_dict()
+    check_record(text, got)
+    for link in got["related_links"]:
+        assert link["url"] is None or link["url"] == LINKS[link["title"]]
 
 
 @PROPS
