@@ -230,10 +230,10 @@ class RelatedLinksCleaner(Cleaner):
             items: list[tuple[Line, str]] = []
             j = i + 1
             while j < len(lines) and len(items) < MAX_HEADER_ITEMS:
-                title = _item_title(lines[j].text, page.links)
-                if title is None:
+                item_title = _item_title(lines[j].text, page.links)
+                if item_title is None:
                     break
-                items.append((lines[j], title))
+                items.append((lines[j], item_title))
                 j += 1
             if not items:
                 i += 1
@@ -269,11 +269,11 @@ def _glued_links(text: str, start: int, end: int, links: Mapping[str, str]) -> l
     found: list[tuple[int, int]] = []
     pos = _skip_ws(text, start, end)
     while pos < end:
-        title = next((t for t in by_first.get(text[pos], []) if text.startswith(t, pos, end)), None)
-        if title is None:
+        match = next((t for t in by_first.get(text[pos], []) if text.startswith(t, pos, end)), None)
+        if match is None:
             return None
-        found.append((pos, pos + len(title)))
-        pos = _skip_ws(text, pos + len(title), end)
+        found.append((pos, pos + len(match)))
+        pos = _skip_ws(text, pos + len(match), end)
     return found
 
 

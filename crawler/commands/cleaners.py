@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
 from importlib.metadata import entry_points
 from typing import Any, ClassVar
 
@@ -42,7 +43,7 @@ class Command(ScrapyCommand):
             print(f"  {path}  ({state})")
 
 
-def installed_cleaners(merged: dict[str, Any], listed: list[str], enabled: list[str]) -> list[tuple[str, str]]:
+def installed_cleaners(merged: Mapping[str, Any], listed: list[str], enabled: list[str]) -> list[tuple[str, str]]:
     """(dotted path, state) for every cleaner in the entry-point group or the settings.
 
     An entry point and a settings key naming the same class (``cleaners.builtin.X``
