@@ -200,9 +200,10 @@ ADVERSARIAL = {
     "dashes": "-—" * (MB // 2),
     "glued pieces": "".join(PIECES[:20]).replace("\n", " ") * (MB // 1200),
 }
-#: A cleaner may do this many plain regex scans' worth of work on a line; catastrophic backtracking is
-#: quadratic or worse (hours on 1 MB), so the bound is generous and still catches it.
-MAX_SCANS = 50
+#: A cleaner may do this many plain regex scans' worth of work on a line (the slowest today is ~25x, and
+#: this machine is shared); catastrophic backtracking is quadratic or worse (hours on 1 MB), so the bound
+#: is generous and still catches it.
+MAX_SCANS = 100
 _SCANS = [re.compile(p) for p in (r"\w+", r"\d\d?:\d\d\s[A-Z]", r"[A-Z][a-z]+\sby\s\S", r"[(©]\s?\d{4}\b")]
 
 
