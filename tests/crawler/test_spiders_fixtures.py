@@ -119,6 +119,7 @@ def test_missing_path_is_one_clear_line_not_a_traceback(tmp_path):
     assert "no such file or directory" in err
     assert "Traceback" not in err
     assert "path_not_found" in err
+    assert proc.returncode == 2, "a crawl that refused its -a path must fail for scripts (crawler/commands/crawl.py)"
 
 
 def test_crawl_exports_exactly_what_scrapy_clean_prints(page_dir, tmp_path):
