@@ -121,3 +121,12 @@ def test_expected_path_strips_every_page_suffix():
     assert expected_path(Path("a/b/page.html.gz")) == Path("a/b/page.expected.json")
     assert expected_path(Path("a/page.txt")) == Path("a/page.expected.json")
     assert expected_path(Path("a/page.HTML")) == Path("a/page.expected.json")
+
+
+def test_a_path_with_nothing_to_compare_is_one_line(tmp_path):
+    proc = run_scrapy("fixtures", "--check", str(tmp_path / "nope"), timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == f"scrapy fixtures: no such file or directory: {tmp_path / 'nope'}"
+    proc = run_scrapy("fixtures", "--update", str(tmp_path), timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().strip() == f"scrapy fixtures: no pages (.txt, .html, .html.gz) under {tmp_path}"

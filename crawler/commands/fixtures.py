@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 
 from cleaners.process import FIELDS
 from crawler.commands.clean import clean_file
@@ -118,6 +117,11 @@ class Command(ScrapyCommand):
         mode.add_argument("--update", action="store_true", help="write <name>.expected.json for every page")
         mode.add_argument("--check", action="store_true", help="show differences; exit 1 if any (the default)")
 
+    def _fail(self, message: str) -> None:
+        """One line on stderr and exit status 2: the arguments name nothing to compare."""
+        print(f"scrapy fixtures: {message}", file=sys.stderr)
+        self.exitcode = 2
+
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         pages: list[Path] = []
@@ -128,14 +132,14 @@ class Command(ScrapyCommand):
             elif path.is_file():
                 pages.append(path)
             else:
-                raise UsageError(f"no such file or directory: {arg}", print_help=False)
+                return self._fail(f"no such file or directory: {arg}")
         if not pages:
-            raise UsageError(f"no pages (.txt, .html, .html.gz) under {' '.join(args or [DEFAULT_PATH])}")
+            return self._fail(f"no pages (.txt, .html, .html.gz) under {' '.join(args or [DEFAULT_PATH])}")
         crawler = offline_crawler(self.settings)
         try:
             chain, extractor = load_chain(crawler), load_extractor(crawler)
         except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            return self._fail(str(exc))
         max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
         differing = written = 0
         for page in pages:
