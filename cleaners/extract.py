@@ -14,6 +14,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from cleaners.chain import normalise_ws
 from cleaners.decode import InputError, defuse_attribute_floods
+from cleaners.metadata import page_metadata
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -147,17 +148,11 @@ class TrafilaturaExtractor:
 
     def extract(self, html: str, url: str | None = None, container: str | None = None) -> Extracted:
         import trafilatura
-        from trafilatura.metadata import extract_metadata
-
         root = parse_html(html)
         links = page_links(root, page_url(root, url))  # a saved page's relative links resolve too
         language = page_language(root)
         signals = article_signals(root)
-        try:
-            meta = extract_metadata(root, default_url=url)
-        except Exception as exc:  # metadata is a bonus; never lose the page over it
-            logger.debug("metadata extraction failed for %s: %r", url, exc)
-            meta = None
+        meta = page_metadata(root, url)
         if container is None and self.containers:
             container = site_container(root, url, self.containers)
         if container:
@@ -171,10 +166,10 @@ class TrafilaturaExtractor:
             raise ExtractionError("no article text found in the HTML")
         return Extracted(
             text=text,
-            title=getattr(meta, "title", None),
-            published=getattr(meta, "date", None),
-            author=getattr(meta, "author", None),
-            language=language or getattr(meta, "language", None),
+            title=meta.title,
+            published=meta.date,
+            author=meta.author,
+            language=language,
             links=links,
             signals=signals,
         )
