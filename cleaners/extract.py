@@ -148,6 +148,7 @@ class TrafilaturaExtractor:
 
     def extract(self, html: str, url: str | None = None, container: str | None = None) -> Extracted:
         import trafilatura
+
         root = parse_html(html)
         links = page_links(root, page_url(root, url))  # a saved page's relative links resolve too
         language = page_language(root)

@@ -89,7 +89,9 @@ def declared_metadata(root: lxml.html.HtmlElement) -> Metadata:
     """What the page declares about itself in meta tags and JSON-LD."""
     ld = _jsonld(root)
     title = _first(root, _TITLE_XPATHS) or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
-    raw_date = _first(root, _DATE_XPATHS) or (ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None)
+    raw_date = _first(root, _DATE_XPATHS) or (
+        ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
+    )
     m = _DATE_RE.search(raw_date or "")
     author = _first(root, _AUTHOR_XPATHS) or _author_name(ld.get("author"))
     return Metadata(title=title, date=m.group(0) if m else None, author=author)

@@ -1,5 +1,7 @@
 """Scrapy settings for Sieve: polite crawling defaults and the cleaner chain."""
 
+from cleaners.process import FIELDS as contract_fields  # lower case: not a setting
+
 BOT_NAME = "sieve"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
@@ -69,19 +71,7 @@ SIEVE_DB_FLUSH_SECS = 5.0  # also write a partial batch this often
 SIEVE_SPOOL_DIR = "data/spool"  # where items go while the database fails; `scrapy db import-spool` loads them
 
 # Exports (-O out.jsonl) carry the output contract of `scrapy clean`, not the raw page.
-FEED_EXPORT_FIELDS = [
-    "url",
-    "title",
-    "published",
-    "author",
-    "language",
-    "body",
-    "source",
-    "related_links",
-    "boilerplate",
-    "segments",
-    "errors",
-]
+FEED_EXPORT_FIELDS = ["url", *contract_fields]
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"

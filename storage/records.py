@@ -12,7 +12,7 @@ from typing import Any
 from itemadapter import ItemAdapter
 from w3lib.url import canonicalize_url
 
-from cleaners.process import domain_of
+from cleaners.process import FIELDS, domain_of
 
 #: The item fields storage reads; everything else an item carries is ignored.
 ITEM_FIELDS = (
@@ -27,16 +27,7 @@ ITEM_FIELDS = (
     "raw_text",
     "fingerprint",
     "cleaned_at",
-    "title",
-    "published",
-    "author",
-    "language",
-    "body",
-    "source",
-    "related_links",
-    "boilerplate",
-    "segments",
-    "errors",
+    *FIELDS,  # the output contract
 )
 #: Error stages that belong to the cleaning result (fetch and store errors do not).
 CLEANING_STAGES = ("extract", "clean")

@@ -35,7 +35,12 @@ def run_scrapy(*args: str, input: bytes | None = None, cwd: Path = ROOT, env: di
     """Run ``python -m scrapy ...`` in a subprocess (Scrapy's reactor cannot restart in-process)."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
-        [sys.executable, "-m", "scrapy", *args], cwd=cwd, input=input, capture_output=True, timeout=timeout, env=full_env
+        [sys.executable, "-m", "scrapy", *args],
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        env=full_env,
     )
 
 

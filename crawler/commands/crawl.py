@@ -25,4 +25,3 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
         elif crawler.stats.get_value("finish_reason") in USAGE_FAILURES:
             self.exitcode = 2
-
