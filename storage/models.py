@@ -136,10 +136,12 @@ class Segment(Base):
     """A labelled span of the page's raw text (body spans included), with who claimed it and why."""
 
     __tablename__ = "segments"
+    # Keyed by (article, position) in one B-tree (SQLite: WITHOUT ROWID): one index fewer to maintain on the
+    # hottest insert path, and rows are read back in page order.
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     label: Mapped[str] = mapped_column(String(32))
     start: Mapped[int] = mapped_column(Integer)
     end: Mapped[int] = mapped_column(Integer)
@@ -151,10 +153,12 @@ class RelatedLink(Base):
     """One headline of a related-links footer, in page order; ``published`` is UTC."""
 
     __tablename__ = "related_links"
+    # Keyed by (article, position) in one B-tree (SQLite: WITHOUT ROWID): one index fewer to maintain on the
+    # hottest insert path, and rows are read back in page order.
+    __table_args__ = {"sqlite_with_rowid": False}
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
-    position: Mapped[int] = mapped_column(Integer)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     title: Mapped[str] = mapped_column(Text)
     published: Mapped[datetime | None] = mapped_column(index=True)
     url: Mapped[str | None] = mapped_column(Text)

@@ -91,20 +91,18 @@ def upgrade() -> None:
     op.create_index(op.f('ix_page_versions_page_id'), 'page_versions', ['page_id'], unique=False)
 
     op.create_table('related_links',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('article_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('title', sa.Text(), nullable=False),
     sa.Column('published', sa.DateTime(timezone=True), nullable=True),
     sa.Column('url', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_related_links_article_id_articles'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_related_links'))
+    sa.PrimaryKeyConstraint('article_id', 'position', name=op.f('pk_related_links')),
+    sqlite_with_rowid=False
     )
-    op.create_index(op.f('ix_related_links_article_id'), 'related_links', ['article_id'], unique=False)
     op.create_index(op.f('ix_related_links_published'), 'related_links', ['published'], unique=False)
 
     op.create_table('segments',
-    sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('article_id', sa.Integer(), nullable=False),
     sa.Column('position', sa.Integer(), nullable=False),
     sa.Column('label', sa.String(length=32), nullable=False),
@@ -113,19 +111,17 @@ def upgrade() -> None:
     sa.Column('cleaner', sa.String(length=255), nullable=True),
     sa.Column('reason', sa.Text(), nullable=True),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_segments_article_id_articles'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_segments'))
+    sa.PrimaryKeyConstraint('article_id', 'position', name=op.f('pk_segments')),
+    sqlite_with_rowid=False
     )
-    op.create_index(op.f('ix_segments_article_id'), 'segments', ['article_id'], unique=False)
 
 
 
 def downgrade() -> None:
     """Downgrade schema."""
-    op.drop_index(op.f('ix_segments_article_id'), table_name='segments')
 
     op.drop_table('segments')
     op.drop_index(op.f('ix_related_links_published'), table_name='related_links')
-    op.drop_index(op.f('ix_related_links_article_id'), table_name='related_links')
 
     op.drop_table('related_links')
     op.drop_index(op.f('ix_page_versions_page_id'), table_name='page_versions')
