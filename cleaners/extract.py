@@ -14,7 +14,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from cleaners.chain import normalise_ws
 from cleaners.decode import InputError, defuse_attribute_floods
-from cleaners.metadata import page_metadata
+from cleaners.metadata import jsonld_objects, page_metadata
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -152,8 +152,9 @@ class TrafilaturaExtractor:
         root = parse_html(html)
         links = page_links(root, page_url(root, url))  # a saved page's relative links resolve too
         language = page_language(root)
-        signals = article_signals(root)
-        meta = page_metadata(root, url)
+        jsonld = jsonld_objects(root)  # parsed once for both
+        signals = article_signals(root, jsonld)
+        meta = page_metadata(root, url, jsonld)
         if container is None and self.containers:
             container = site_container(root, url, self.containers)
         if container:
@@ -211,25 +212,11 @@ def site_container(root: lxml.html.HtmlElement, url: str | None, containers: dic
     return None
 
 
-def article_signals(root: lxml.html.HtmlElement) -> dict[str, Any]:
-    """Cheap hints that a page is an article rather than an index."""
-    import json
-
+def article_signals(root: lxml.html.HtmlElement, jsonld: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Cheap hints that a page is an article rather than an index (``jsonld``: already parsed objects)."""
     types: list[str] = []
-    for script in root.xpath("//script[@type='application/ld+json']/text()")[:10]:
-        try:
-            data = json.loads(script)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack and len(types) < 50:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item[:50])
-            elif isinstance(item, dict):
-                t = item.get("@type")
-                types.extend(t if isinstance(t, list) else [t] if isinstance(t, str) else [])
-                if "@graph" in item:
-                    stack.append(item["@graph"])
+    for item in jsonld_objects(root) if jsonld is None else jsonld:
+        t = item.get("@type")
+        types.extend(t if isinstance(t, list) else [t] if isinstance(t, str) else [])
     og = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
-    return {"jsonld_types": types, "og_type": og or None, "has_article_tag": bool(root.xpath("//article"))}
+    return {"jsonld_types": types[:50], "og_type": og or None, "has_article_tag": bool(root.xpath("//article"))}

@@ -52,26 +52,29 @@ def _first(root: lxml.html.HtmlElement, xpaths: tuple[str, ...]) -> str | None:
     return None
 
 
-def _jsonld(root: lxml.html.HtmlElement) -> dict[str, Any]:
-    """headline / datePublished / author of the first JSON-LD article object."""
+def jsonld_objects(root: lxml.html.HtmlElement) -> list[dict[str, Any]]:
+    """Every JSON-LD object of the page (``@graph`` and lists flattened), bounded against hostile pages."""
+    objects: list[dict[str, Any]] = []
     for script in root.xpath("//script[@type='application/ld+json']/text()")[:10]:
         try:
             data = json.loads(script)
         except ValueError:
             continue
         stack: list[Any] = [data]
-        seen = 0
-        while stack and seen < 200:
-            seen += 1
+        while stack and len(objects) < 200:
             item = stack.pop()
             if isinstance(item, list):
-                stack.extend(item[:50])
+                stack.extend(reversed(item[:50]))
             elif isinstance(item, dict):
+                objects.append(item)
                 if "@graph" in item:
                     stack.append(item["@graph"])
-                if item.get("headline") or item.get("datePublished"):
-                    return item
-    return {}
+    return objects
+
+
+def _article_object(objects: list[dict[str, Any]]) -> dict[str, Any]:
+    """The first object carrying a headline or a publication date."""
+    return next((o for o in objects if o.get("headline") or o.get("datePublished")), {})
 
 
 def _author_name(value: Any) -> str | None:
@@ -85,9 +88,9 @@ def _author_name(value: Any) -> str | None:
     return None
 
 
-def declared_metadata(root: lxml.html.HtmlElement) -> Metadata:
-    """What the page declares about itself in meta tags and JSON-LD."""
-    ld = _jsonld(root)
+def declared_metadata(root: lxml.html.HtmlElement, jsonld: list[dict[str, Any]] | None = None) -> Metadata:
+    """What the page declares about itself in meta tags and JSON-LD (``jsonld``: already parsed objects)."""
+    ld = _article_object(jsonld_objects(root) if jsonld is None else jsonld)
     title = _first(root, _TITLE_XPATHS) or (ld.get("headline") if isinstance(ld.get("headline"), str) else None)
     raw_date = _first(root, _DATE_XPATHS) or (
         ld.get("datePublished") if isinstance(ld.get("datePublished"), str) else None
@@ -97,9 +100,9 @@ def declared_metadata(root: lxml.html.HtmlElement) -> Metadata:
     return Metadata(title=title, date=m.group(0) if m else None, author=author)
 
 
-def page_metadata(root: lxml.html.HtmlElement, url: str | None) -> Metadata:
+def page_metadata(root: lxml.html.HtmlElement, url: str | None, jsonld: list[dict[str, Any]] | None = None) -> Metadata:
     """Declared metadata, completed by trafilatura's search only where a field is missing."""
-    meta = declared_metadata(root)
+    meta = declared_metadata(root, jsonld)
     if meta.title and meta.date:
         return meta  # an undeclared author is not worth the full search
     from trafilatura.metadata import extract_metadata
