@@ -122,6 +122,19 @@ def test_missing_path_is_one_clear_line_not_a_traceback(tmp_path):
     assert proc.returncode == 2, "a crawl that refused its -a path must fail for scripts (crawler/commands/crawl.py)"
 
 
+def records_by_uri(clean_stdout: str, export: Path) -> tuple[dict, dict]:
+    """``scrapy clean`` records and a crawl's exported records, both keyed by the page's file:// URI."""
+    by_path = {}
+    for line in clean_stdout.splitlines():
+        rec = json.loads(line)
+        by_path[Path(rec.pop("path")).resolve().as_uri()] = rec
+    crawled = {}
+    for line in export.read_text(encoding="utf-8").splitlines():
+        rec = json.loads(line)
+        crawled[rec.pop("url")] = rec
+    return by_path, crawled
+
+
 def test_crawl_exports_exactly_what_scrapy_clean_prints(page_dir, tmp_path):
     """The identical-results requirement: the same file, two paths, one record."""
     out = tmp_path / "out.jsonl"
@@ -130,14 +143,7 @@ def test_crawl_exports_exactly_what_scrapy_clean_prints(page_dir, tmp_path):
     assert "Traceback" not in crawl.stderr.decode()
     clean = run_scrapy("clean", str(page_dir))
     assert clean.returncode == 0, clean.stderr.decode()
-    by_path = {}
-    for line in clean.stdout.decode().splitlines():
-        rec = json.loads(line)
-        by_path[Path(rec.pop("path")).resolve().as_uri()] = rec
-    crawled = {}
-    for line in out.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        crawled[rec.pop("url")] = rec
+    by_path, crawled = records_by_uri(clean.stdout.decode(), out)
     assert len(by_path) == 3
     assert crawled == by_path
     seed = crawled[(page_dir / SEED_TXT.name).resolve().as_uri()]
@@ -157,14 +163,7 @@ def test_repository_fixture_pages_agree_with_scrapy_clean(tmp_path):
     crawl = run_scrapy("crawl", "fixtures", "-O", str(out), *private_db(tmp_path))
     assert crawl.returncode == 0, crawl.stderr.decode()[-3000:]
     clean = run_scrapy("clean", str(root))
-    by_path = {}
-    for line in clean.stdout.decode().splitlines():
-        rec = json.loads(line)
-        by_path[Path(rec.pop("path")).resolve().as_uri()] = rec
-    crawled = {}
-    for line in out.read_text(encoding="utf-8").splitlines():
-        rec = json.loads(line)
-        crawled[rec.pop("url")] = rec
+    by_path, crawled = records_by_uri(clean.stdout.decode(), out)
     assert crawled.keys() == by_path.keys()
     for url, rec in by_path.items():
         if any(e["stage"] == "read" for e in rec["errors"]):  # scrapy clean's name for a fetch error
