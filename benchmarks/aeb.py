@@ -3,9 +3,12 @@
 
 Usage (from the repository root)::
 
-    .venv/bin/python benchmarks/aeb.py                 # quality, and speed over five interleaved runs
-    .venv/bin/python benchmarks/aeb.py --ablate        # plus one row per cleaner switched off
-    .venv/bin/python benchmarks/aeb.py -s 'SIEVE_EXTRACTOR_OPTIONS={"favor_precision": true}'
+    .venv/bin/python benchmarks/aeb.py --data AEB_DIR            # quality, and speed over five interleaved runs
+    .venv/bin/python benchmarks/aeb.py --data AEB_DIR --ablate   # plus one row per cleaner switched off
+    .venv/bin/python benchmarks/aeb.py --data AEB_DIR -s 'SIEVE_EXTRACTOR_OPTIONS={"favor_precision": true}'
+
+AEB_DIR is a checkout of https://github.com/scrapinghub/article-extraction-benchmark (``html/`` and
+``ground-truth.json``); ``$SIEVE_AEB_DATA`` may name it instead.
 
 The metric is the benchmark's own (see its README): ``\\w+`` tokens, 4-token
 shingles, per-document TP/FP/FN normalised to sum to one, precision averaged
@@ -24,6 +27,7 @@ import argparse
 import gzip
 import json
 import logging
+import os
 import statistics
 import sys
 import time
@@ -38,7 +42,9 @@ from cleaners.chain import CleanerChain  # noqa: E402
 from cleaners.metrics import BenchScore, DocScore, aggregate, bootstrap, shingle_score  # noqa: E402
 from cleaners.process import clean_content  # noqa: E402
 
-DEFAULT_DATA = ROOT.parent / "shared" / "benchmarks" / "aeb"
+#: The benchmark is not part of this repository: get it from https://github.com/scrapinghub/article-extraction-benchmark
+#: (MIT; ``html/<id>.html.gz`` and ``ground-truth.json``) and pass its folder as ``--data`` or ``$SIEVE_AEB_DATA``.
+DATA_ENV = "SIEVE_AEB_DATA"
 
 Doc = tuple[str, str, str, str]  # id, url, html, truth
 
@@ -151,7 +157,12 @@ HEADER = f"{'':<44} {'precision':<13}  {'recall':<13}  {'F1':<13}  {'acc':<5}  {
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="benchmark folder (default: %(default)s)")
+    parser.add_argument(
+        "--data",
+        type=Path,
+        default=os.environ.get(DATA_ENV),
+        help=f"the benchmark folder (html/ and ground-truth.json); default ${DATA_ENV}",
+    )
     parser.add_argument("--rounds", type=int, default=5, help="interleaved timed runs per extractor (default 5)")
     parser.add_argument("--resamples", type=int, default=1000, help="bootstrap resamples (default 1000)")
     parser.add_argument("--limit", type=int, help="only the first N pages (a quick look, not a result)")
@@ -163,6 +174,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dump", type=Path, help="write Sieve's per-page bodies and scores to this JSON file")
     parser.add_argument("-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="a Sieve setting")
     args = parser.parse_args(argv)
+    if args.data is None:
+        parser.error(
+            f"give --data DIR (or set ${DATA_ENV}): a checkout of "
+            "https://github.com/scrapinghub/article-extraction-benchmark (html/ and ground-truth.json)"
+        )
     logging.basicConfig(level=logging.WARNING)
 
     from crawler.components import load_chain, load_extractor, offline_crawler

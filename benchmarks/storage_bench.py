@@ -54,7 +54,7 @@ from storage.models import Article, Page, RelatedLink, Segment  # noqa: E402
 from storage.records import prepare  # noqa: E402
 from storage.repository import articles, pages, related_links, segments, write_items  # noqa: E402
 
-SEED = ROOT.parent / "shared" / "seed" / "arabstoday-qalamoun.txt"
+SEED = ROOT / "fixtures" / "pages" / "arabstoday" / "arabstoday-qalamoun.txt"
 
 
 def make_items(n: int) -> list[dict[str, Any]]:

@@ -12,7 +12,8 @@ import pytest
 from scrapy.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED_DIR = ROOT.parent / "shared" / "seed"
+#: The seed page and its hand-made gold annotation, copied verbatim into the project's fixtures.
+SEED_DIR = ROOT / "fixtures" / "pages" / "arabstoday"
 SEED_TXT = SEED_DIR / "arabstoday-qalamoun.txt"
 SEED_GOLD = SEED_DIR / "arabstoday-qalamoun.expected.json"
 
