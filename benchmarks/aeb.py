@@ -39,7 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cleaners.chain import CleanerChain  # noqa: E402
-from cleaners.metrics import BenchScore, DocScore, aggregate, bootstrap, shingle_score  # noqa: E402
+from cleaners.evaluation.metrics import BenchScore, DocScore, aggregate, bootstrap, shingle_score  # noqa: E402
 from cleaners.process import clean_content  # noqa: E402
 
 #: The benchmark is not part of this repository: get it from https://github.com/scrapinghub/article-extraction-benchmark

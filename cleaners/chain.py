@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -15,29 +14,14 @@ from scrapy.utils.misc import build_from_crawler, load_object
 
 from cleaners.base import Cleaner
 from cleaners.page import Page, Span
+from cleaners.text import normalise_ws, trim
+from cleaners.urls import in_domains
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
-
-_WS_RE = re.compile(r"\s+")
-
-
-def normalise_ws(text: str) -> str:
-    """Collapse runs of whitespace to one space: the output form of a line."""
-    return _WS_RE.sub(" ", text).strip()
-
-
-def domain_matches(domain: str | None, scopes: Sequence[str]) -> bool:
-    """``www.example.com`` and ``news.example.com`` are both in scope ``example.com``."""
-    if not scopes:
-        return True
-    if not domain:
-        return False
-    domain = domain.lower().rstrip(".")
-    return any(domain == s or domain.endswith("." + s) for s in (s.lower() for s in scopes))
 
 
 @dataclass
@@ -55,11 +39,7 @@ class CleanResult:
         text = self.text
         for span in [*self.spans, None]:
             hi = span.start if span is not None else len(text)
-            s, e = pos, hi
-            while s < e and text[s].isspace():
-                s += 1
-            while e > s and text[e - 1].isspace():
-                e -= 1
+            s, e = trim(text, pos, hi)
             if s < e:
                 out.append(Span(s, e, "body"))
             if span is not None:
@@ -187,7 +167,7 @@ class CleanerChain:
         errors: list[dict[str, Any]] = []
         text = page.text
         for cleaner in self.cleaners:
-            if not domain_matches(page.domain, self._domains[cleaner.name]):
+            if not in_domains(page.domain, self._domains[cleaner.name]):
                 continue
             try:
                 found = list(cleaner.find(page))
@@ -206,11 +186,7 @@ class CleanerChain:
                 elif not (0 <= span.start <= span.end <= len(text)):
                     problem = f"({span.start}, {span.end}) is out of bounds 0..{len(text)}"
                 else:
-                    s, e = span.start, span.end
-                    while s < e and text[s].isspace():
-                        s += 1
-                    while e > s and text[e - 1].isspace():
-                        e -= 1
+                    s, e = trim(text, span.start, span.end)
                     if s == e:
                         continue  # an empty or all-whitespace claim changes nothing
                     if not page.is_free(s, e):

@@ -8,6 +8,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleaners.text import trim
+
 _LINE_RE = re.compile(r"[^\n]+")
 
 
@@ -76,11 +78,6 @@ class Page:
             return False
         return not (i < len(self._spans) and self._spans[i].start < end)
 
-    def next_claim(self, pos: int) -> int:
-        """Start of the first claimed span at or after ``pos`` (``len(text)`` if none)."""
-        i = bisect.bisect_left(self._starts, pos)
-        return self._spans[i].start if i < len(self._spans) else len(self.text)
-
     def add(self, span: Span) -> None:
         """Record a claim. The chain calls this after validating the span."""
         i = bisect.bisect_left(self._starts, span.start)
@@ -104,10 +101,6 @@ class Page:
         text = self.text
         for lo, hi in self.free_ranges():
             for m in _LINE_RE.finditer(text, lo, hi):
-                s, e = m.span()
-                while s < e and text[s].isspace():
-                    s += 1
-                while e > s and text[e - 1].isspace():
-                    e -= 1
+                s, e = trim(text, *m.span())
                 if s < e:
                     yield Line(s, e, text[s:e])

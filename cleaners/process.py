@@ -1,39 +1,29 @@
 """One page in, one output record out: extraction then the cleaner chain, errors recorded not raised.
 
 `scrapy clean`, the crawl's item pipeline, `scrapy reclean` and `scrapy evaluate`
-all go through :func:`clean_content`, so the same file gives the same result
-whichever way it arrives.
+all go through :func:`clean_content` (and, for files, :func:`clean_file`), so
+the same page gives the same result whichever way it arrives.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from dataclasses import dataclass
 from typing import Any, Protocol
 
-from w3lib.url import parse_url
-
 from cleaners.chain import CleanerChain
-from cleaners.decode import InputError
-from cleaners.extract import Extracted
+from cleaners.document.errors import InputError
+from cleaners.document.extract import Extracted
+from cleaners.document.files import decode_page
 from cleaners.page import Page
+from cleaners.record import FIELDS, empty_record, error_record
+from cleaners.urls import host_of
 
-#: The output contract's fields after ``path``/``url``, in order.
-FIELDS = (
-    "title",
-    "published",
-    "author",
-    "language",
-    "body",
-    "source",
-    "related_links",
-    "boilerplate",
-    "segments",
-    "errors",
-)
+logger = logging.getLogger(__name__)
 
 
 class Extractor(Protocol):
-    def extract(self, html: str, url: str | None = None, container: str | None = None) -> Extracted: ...
+    def extract(self, html: str, url: str | None = None) -> Extracted: ...
 
 
 @dataclass
@@ -42,28 +32,10 @@ class Cleaned:
 
     record: dict[str, Any]
     raw_text: str | None
-    signals: dict[str, Any] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.raw_text is not None
-
-
-def domain_of(url: str | None) -> str | None:
-    if not url or not url.startswith(("http://", "https://")):
-        return None
-    host = parse_url(url).hostname
-    return host.lower() if host else None
-
-
-def error_record(stage: str, message: str, cleaner: str | None = None) -> dict[str, Any]:
-    return {"stage": stage, "cleaner": cleaner, "message": message}
-
-
-def empty_record(errors: list[dict[str, Any]]) -> dict[str, Any]:
-    record: dict[str, Any] = dict.fromkeys(FIELDS)
-    record.update(body="", related_links=[], boilerplate=[], segments=[], errors=errors)
-    return record
 
 
 def clean_content(
@@ -73,7 +45,6 @@ def clean_content(
     is_html: bool,
     extractor: Extractor | None = None,
     url: str | None = None,
-    container: str | None = None,
 ) -> Cleaned:
     """Extract (HTML only) and clean; never raises for a bad page."""
     extracted = Extracted(text=content)
@@ -81,13 +52,13 @@ def clean_content(
         if extractor is None:
             raise TypeError("clean_content: an extractor is needed for HTML")
         try:
-            extracted = extractor.extract(content, url=url, container=container)
+            extracted = extractor.extract(content, url=url)
         except InputError as exc:
             return Cleaned(empty_record([error_record("extract", str(exc))]), None)
     page = Page(
         extracted.text,
         url=url,
-        domain=domain_of(url),
+        domain=host_of(url),
         links=extracted.links,
         metadata={"title": extracted.title, "published": extracted.published},
     )
@@ -99,4 +70,23 @@ def clean_content(
         "language": extracted.language,
         **result,
     }
-    return Cleaned({k: record[k] for k in FIELDS}, extracted.text, extracted.signals)
+    return Cleaned({k: record[k] for k in FIELDS}, extracted.text)
+
+
+def clean_file(name: str, data: bytes, chain: CleanerChain, extractor: Extractor, max_bytes: int) -> Cleaned:
+    """One page file's bytes cleaned: the output record (without ``path``) and the raw text.
+
+    Never raises for a bad page: every failure ends up in the record's ``errors``.
+    ``scrapy clean``, ``scrapy fixtures`` and ``scrapy evaluate`` all call this,
+    so a fixture's expected file is exactly what ``scrapy clean`` prints for the page.
+    """
+    try:
+        content, is_html, _ = decode_page(name, data, max_bytes)
+    except InputError as exc:
+        return Cleaned(empty_record([error_record("read", str(exc))]), None)
+    try:
+        return clean_content(chain, content, is_html=is_html, extractor=extractor)
+    except Exception as exc:  # a bug must cost one page, not the whole run
+        logger.debug("cleaning %s failed", name, exc_info=True)
+        message = f"{type(exc).__name__}: {exc} (a bug: please report it)"
+        return Cleaned(empty_record([error_record("internal", message)]), None)

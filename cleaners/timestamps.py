@@ -77,7 +77,8 @@ _FORMATS = [
     rf"(?:{_WD},?\s)?{_MON}\s(?P<d>\d{{1,2}}),\s?(?P<Y>\d{{4}})(?:,?\s(?:at\s)?{_HM}(?:\s?{_TZ})?)?",
 ]
 TIMESTAMP_RES = [re.compile(f, re.I) for f in _FORMATS]
-_YEAR_RE = re.compile(r"\d{4}")
+#: Every format carries a four-digit year (any four digits: a cheap first test, not a year check).
+_FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
@@ -110,7 +111,7 @@ def _parse(m: re.Match[str]) -> tuple[str | None, str | None]:
 def find_timestamps(text: str, start: int = 0, end: int | None = None) -> Iterator[Timestamp]:
     """Non-overlapping timestamps in ``text[start:end]``, leftmost-longest first."""
     end = len(text) if end is None else end
-    if not _YEAR_RE.search(text, start, end):
+    if not _FOUR_DIGITS.search(text, start, end):
         return  # every format carries a four-digit year: most lines are done here
     found: list[tuple[int, int, re.Match[str]]] = []
     for rx in TIMESTAMP_RES:
@@ -129,3 +130,8 @@ def find_timestamps(text: str, start: int = 0, end: int | None = None) -> Iterat
         iso, problem = _parse(m)
         pos = -neg_e
         yield Timestamp(s, pos, iso, problem)
+
+
+def utc_now() -> datetime:
+    """The current time, aware and in UTC: every timestamp Sieve records."""
+    return datetime.now(timezone.utc)

@@ -11,7 +11,7 @@ from scrapy.utils.misc import build_from_crawler, load_object
 from cleaners.chain import CleanerChain
 
 if TYPE_CHECKING:
-    from scrapy.settings import BaseSettings
+    from scrapy.settings import Settings
 
     from cleaners.process import Extractor
 
@@ -22,7 +22,7 @@ class OfflineSpider(Spider):
     name = "offline"
 
 
-def offline_crawler(settings: BaseSettings) -> Crawler:
+def offline_crawler(settings: Settings) -> Crawler:
     """A crawler that is never started: it gives cleaners ``settings`` and ``stats``.
 
     Commands such as ``scrapy clean`` build cleaners through it, so a cleaner's

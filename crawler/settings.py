@@ -1,6 +1,6 @@
 """Scrapy settings for Sieve: polite crawling defaults and the cleaner chain."""
 
-from cleaners.process import FIELDS as contract_fields  # lower case: not a setting
+from cleaners.record import FIELDS as record_fields  # lower case: not a setting
 
 BOT_NAME = "sieve"
 SPIDER_MODULES = ["crawler.spiders"]
@@ -22,7 +22,7 @@ CLEANERS: dict[str, int | None] = {}
 # {"dotted.path.or.Name": ["example.com", ...]}: run a cleaner on those sites only.
 CLEANERS_DOMAINS: dict[str, list[str]] = {}
 
-SIEVE_EXTRACTOR = "cleaners.extract.TrafilaturaExtractor"
+SIEVE_EXTRACTOR = "cleaners.document.extract.TrafilaturaExtractor"
 # trafilatura.extract keyword arguments. fast=True skips trafilatura's readability/justext
 # fallback: on the AEB benchmark it is both more precise and faster (benchmarks/aeb.py).
 SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {"fast": True}
@@ -71,7 +71,7 @@ SIEVE_DB_FLUSH_SECS = 5.0  # also write a partial batch this often
 SIEVE_SPOOL_DIR = "data/spool"  # where items go while the database fails; `scrapy db import-spool` loads them
 
 # Exports (-O out.jsonl) carry the output contract of `scrapy clean`, not the raw page.
-FEED_EXPORT_FIELDS = ["url", *contract_fields]
+FEED_EXPORT_FIELDS = ["url", *record_fields]
 FEED_EXPORT_ENCODING = "utf-8"
 
 LOG_LEVEL = "INFO"

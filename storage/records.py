@@ -12,23 +12,10 @@ from typing import Any
 from itemadapter import ItemAdapter
 from w3lib.url import canonicalize_url
 
-from cleaners.process import FIELDS, domain_of
+from cleaners.record import ITEM_FIELDS, SCALAR_FIELDS
+from cleaners.timestamps import utc_now
+from cleaners.urls import host_of
 
-#: The item fields storage reads; everything else an item carries is ignored.
-ITEM_FIELDS = (
-    "url",
-    "content",
-    "is_html",
-    "status",
-    "content_type",
-    "encoding",
-    "fetched_at",
-    "container",
-    "raw_text",
-    "fingerprint",
-    "cleaned_at",
-    *FIELDS,  # the output contract
-)
 #: Error stages that belong to the cleaning result (fetch and store errors do not).
 CLEANING_STAGES = ("extract", "clean")
 
@@ -37,10 +24,6 @@ def item_dict(item: Any) -> dict[str, Any]:
     """A shallow plain dict of the fields storage needs, from a dataclass, ``scrapy.Item`` or dict."""
     adapter = ItemAdapter(item)
     return {key: adapter.get(key) for key in ITEM_FIELDS}
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
 
 
 def parse_time(value: Any) -> datetime | None:
@@ -99,7 +82,7 @@ def output_hash(record: Mapping[str, Any]) -> str:
     def val(value: Any) -> str:
         return "\x00" if value is None else str(value)
 
-    for key in ("title", "published", "author", "language", "body", "source"):
+    for key in SCALAR_FIELDS:
         add(val(record.get(key)))
     for link in record.get("related_links") or ():
         add(f"L\x1f{val(link.get('title'))}\x1f{val(link.get('published'))}\x1f{val(link.get('url'))}")
@@ -137,17 +120,14 @@ def article_rows(
     record: Mapping[str, Any], fingerprint: str | None, cleaned_at: datetime
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]:
     """(article, segments, related links) values of one cleaning result, without ids."""
-    article = {
-        "title": record.get("title"),
-        "published": _str_or_none(record.get("published")),
-        "author": record.get("author"),
-        "language": record.get("language"),
-        "body": record.get("body") or "",
-        "source": record.get("source"),
+    article: dict[str, Any] = {key: record.get(key) for key in SCALAR_FIELDS}
+    article["published"] = _str_or_none(article["published"])
+    article["body"] = article["body"] or ""
+    article.update({
         "fingerprint": fingerprint,
         "cleaned_at": cleaned_at,
         "output_hash": output_hash(record),
-    }
+    })  # fmt: skip
     segments = [
         {
             "position": i,
@@ -185,7 +165,7 @@ def prepare(item: Mapping[str, Any], now: datetime | None = None) -> Prepared:
     there is no article. Errors keep their stage; one without a stage is a
     fetch error (the spider reported it).
     """
-    now = now or utcnow()
+    now = now or utc_now()
     url = item.get("url")
     if not url:
         raise ValueError("item has no url; every stored page needs one")
@@ -198,12 +178,11 @@ def prepare(item: Mapping[str, Any], now: datetime | None = None) -> Prepared:
     digest = content_hash(content) if content is not None else None
     page = {
         "url": url,
-        "domain": domain_of(url),
+        "domain": host_of(url),
         "status": item.get("status"),
         "content_type": item.get("content_type"),
         "encoding": item.get("encoding"),
         "is_html": is_html,
-        "container": item.get("container"),
         "raw_html": compress(content) if content is not None and is_html else None,
         "raw_text": raw_text if content is not None else None,
         "content_hash": digest,

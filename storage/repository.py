@@ -18,8 +18,10 @@ from sqlalchemy import Insert, Table, bindparam, delete, exists, insert, literal
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
+from cleaners.record import SCALAR_FIELDS
+from cleaners.timestamps import utc_now
 from storage.models import Article, Error, Page, PageVersion, RelatedLink, Segment, UTCDateTime
-from storage.records import Prepared, prepare, utcnow
+from storage.records import Prepared, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -36,22 +38,12 @@ CONTENT_COLUMNS = (
     "content_type",
     "encoding",
     "is_html",
-    "container",
     "raw_html",
     "raw_text",
     "content_hash",
 )
-ARTICLE_COLUMNS = (
-    "title",
-    "published",
-    "author",
-    "language",
-    "body",
-    "source",
-    "fingerprint",
-    "cleaned_at",
-    "output_hash",
-)
+#: Article columns: the record's one-value fields, then what storage adds beside them.
+ARTICLE_COLUMNS = (*SCALAR_FIELDS, "fingerprint", "cleaned_at", "output_hash")
 
 
 @dataclass
@@ -95,7 +87,7 @@ def write_items(conn: Connection, items: Iterable[Mapping[str, Any]], now: datet
     A URL that occurs twice in one batch is written in order, as two rounds,
     exactly as if it had come in two batches.
     """
-    now = now or utcnow()
+    now = now or utc_now()
     rounds: list[list[Prepared]] = []
     seen: dict[str, int] = {}
     for item in items:

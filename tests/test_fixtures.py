@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from crawler.commands.clean import clean_file
-from crawler.commands.fixtures import GENERATED_BY, comparable, expected_path, expected_view, is_generated
+from cleaners.document.files import expected_path, find_pages
+from cleaners.evaluation.expected import GENERATED_BY, comparable, expected_view, is_generated
+from cleaners.process import clean_file
 from crawler.components import load_chain, load_extractor, offline_crawler
-from crawler.files import find_pages
 from tests.conftest import ROOT, project_settings, run_scrapy
 
 PAGES_DIR = ROOT / "fixtures" / "pages"

@@ -1,6 +1,6 @@
 """Sieve's built-in cleaners, enabled through ``CLEANERS_BASE``."""
 
-from cleaners.builtin.boilerplate import CopyrightCleaner
+from cleaners.builtin.copyright import CopyrightCleaner
 from cleaners.builtin.credits import CreditCleaner
 from cleaners.builtin.headline import HeadlineCleaner
 from cleaners.builtin.linklists import LinkListCleaner

@@ -6,6 +6,8 @@ import re
 from collections.abc import Iterator
 
 from cleaners.base import Cleaner
+from cleaners.builtin.agencies import CAPTION_CREDITS as _AGENCIES
+from cleaners.builtin.agencies import PICTURE_AGENCIES as _PICTURE_AGENCIES
 from cleaners.page import Page, Span
 
 MAX_WORDS = 40
@@ -36,12 +38,6 @@ _PHOTO_WORDS = (
 _PHOTO_START_RE = re.compile(rf"[\[(]?\s?{_PHOTO_WORDS}\s?(?:[:：=]|by\b|courtesy\b)", re.I)
 # A caption that ends in its credit: "(credit: NASA)", "Photo: AP", "... New York.Reuters", "/ Getty Images".
 # Case matters here: "(EPA)" is a credit, "(ePA)" an abbreviation in a sentence.
-_AGENCIES = (
-    r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AP Photo(?:/[^)]{1,40})?|Associated Press|Reuters|REUTERS|AFP"
-    r"|EPA(?:-EFE)?|Bloomberg|Alamy|Xinhua|Anadolu Agency|PA(?: Wire)?|NASA)"
-)
-# Only picture agencies may close a caption in parentheses: "the Environmental Protection Agency (EPA)" is prose.
-_PICTURE_AGENCIES = r"(?:Getty Images|Shutterstock|iStock(?:photo)?|AP Photo(?:/[^)]{1,40})?|Alamy)"
 _CREDIT_TAIL_RE = re.compile(
     rf"(?:(?i:\({_PHOTO_WORDS}\s?[:：]\s?[^()]{{1,60}}\)|\b{_PHOTO_WORDS}\s?[:：]\s?[^.:]{{1,60}})"
     rf"|(?<=[.!?)]){_AGENCIES}|[/|]\s?{_AGENCIES}|\(\s?{_PICTURE_AGENCIES}\s?\))\s?\.?$"

@@ -6,8 +6,8 @@ from collections import Counter
 from collections.abc import Iterator
 
 from cleaners.base import Cleaner
-from cleaners.metrics import tokens
 from cleaners.page import Page, Span
+from cleaners.text import tokens
 
 #: Only the first few unclaimed lines are looked at: a headline opens the text.
 HEAD_LINES = 4

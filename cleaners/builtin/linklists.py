@@ -7,8 +7,9 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from cleaners.base import Cleaner
-from cleaners.chain import normalise_ws
 from cleaners.page import Line, Page, Span
+from cleaners.text import normalise_ws
+from cleaners.urls import site_of
 
 MIN_RUN = 3
 MIN_ANCHOR_WORDS = 3
@@ -18,15 +19,6 @@ MAX_HEADER_WORDS = 6
 MAX_HEADLINE_WORDS = 30
 _BULLET_RE = re.compile(r"[-–—•*·]\s+")
 _ARTICLE_SEGMENT_RE = re.compile(r"[^/]*-[^/]*-[^/]*|[^/]*\d{4,}[^/]*")
-_SECOND_LEVEL = {"co", "com", "org", "net", "ac", "gov", "edu", "ne", "or"}
-
-
-def site_of(url: str) -> str:
-    """The registrable part of a URL's host, roughly: ``www.express.co.uk`` -> ``express.co.uk``."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    labels = host.split(".")
-    keep = 3 if len(labels) >= 3 and labels[-2] in _SECOND_LEVEL and len(labels[-1]) == 2 else 2
-    return ".".join(labels[-keep:])
 
 
 def is_article_url(url: str) -> bool:

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from cleaners.base import Cleaner
-from cleaners.metrics import tokens
 from cleaners.page import Page, Span
+from cleaners.text import YEAR_RE, tokens
 from cleaners.timestamps import MONTHS, WEEKDAYS, find_timestamps
 
 MAX_WORDS = 16
@@ -16,7 +16,6 @@ MAX_WORDS = 16
 _URL_LINE_RE = re.compile(r"(?:https?://|www\.)\S+")
 _IMAGE_SUFFIXES = (".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif")
 _DATE_RE = re.compile(r"\b(?:\d{4}-\d\d-\d\d(?:T[\d:.]+(?:Z|[+-]\d\d:?\d\d)?)?|\d{1,2}[./]\d{1,2}[./]\d{2,4})")
-_YEAR_RE = re.compile(r"(?:19|20)\d\d")
 _TIME_RE = re.compile(r"\b\d{1,2}:\d\d(?:\s?[ap]\.?m\.?)?", re.I)
 _STAMP_LABEL_RE = re.compile(r"\b(?:updated|published|posted|modified|atualizado|publicado|aktualisiert)\b", re.I)
 _READING_TIME_RE = re.compile(
@@ -68,8 +67,8 @@ def is_stamp_line(text: str) -> bool:
     toks = [t.lower() for t in tokens(_TIME_RE.sub(" ", _DATE_RE.sub(" ", _BYLINE_RE.sub(" ", text))))]
     has_date = bool(
         _DATE_RE.search(text)
-        or (_YEAR_RE.search(text) is not None and next(find_timestamps(text), None) is not None)
-        or (any(_YEAR_RE.fullmatch(t) for t in toks) and any(t in MONTHS or t in _MONTH_WORDS for t in toks))
+        or (YEAR_RE.search(text) is not None and next(find_timestamps(text), None) is not None)
+        or (any(YEAR_RE.fullmatch(t) for t in toks) and any(t in MONTHS or t in _MONTH_WORDS for t in toks))
     )
     if not has_date and not (_TIME_RE.search(text) and _STAMP_LABEL_RE.search(text)):
         return False  # a bare "4:14 p.m." heads an entry of a live timeline

@@ -7,9 +7,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from cleaners.base import Cleaner
-from cleaners.builtin.boilerplate import table_cells
-from cleaners.chain import normalise_ws
 from cleaners.page import Line, Page, Span
+from cleaners.text import normalise_ws, table_cells, trim
 from cleaners.timestamps import Timestamp, find_timestamps
 
 MAX_TITLE = 200
@@ -142,8 +141,8 @@ class RelatedLinksCleaner(Cleaner):
         if stamp_first:
             for (ts, _), (nxt, _) in zip(run, run[1:] + [(None, 0)], strict=True):
                 t_end = nxt.start if nxt is not None else tail[1]  # type: ignore[index]
-                t_start = _skip_ws(text, ts.end, t_end)
-                t_end = _trim_end(text, t_start, t_end)
+                t_start = trim(text, ts.end, t_end)[0]
+                t_end = trim(text, t_start, t_end)[1]
                 yield _Entry(ts.start, t_end, t_start, t_end, ts)
             return
         # Headline first: the text before the first stamp is the first headline.
@@ -162,8 +161,8 @@ class RelatedLinksCleaner(Cleaner):
             return
         prev_end = head[0]
         for ts, _ in run:
-            t_start = _skip_ws(text, prev_end, ts.start)
-            t_end = _trim_end(text, t_start, ts.start)
+            t_start = trim(text, prev_end, ts.start)[0]
+            t_end = trim(text, t_start, ts.start)[1]
             yield _Entry(t_start, ts.end, t_start, t_end, ts)
             prev_end = ts.end
 
@@ -176,11 +175,11 @@ class RelatedLinksCleaner(Cleaner):
         text = page.text
         lo, hi = line.start, line.end
         if line.text.startswith("|") and line.text.endswith("|") and len(line.text) > 1:
-            lo, hi = _skip_ws(text, lo + 1, hi), _trim_end(text, lo, hi - 1)
+            lo, hi = trim(text, lo + 1, hi)[0], trim(text, lo, hi - 1)[1]
         header = HEADER_RE.match(text, lo, hi)
         if not header:
             return
-        h_end = _trim_end(text, lo, header.end())
+        h_end = trim(text, lo, header.end())[1]
         if h_end >= hi or not text[h_end].isspace():
             return
         found = _glued_links(text, h_end, hi, page.links)
@@ -222,7 +221,7 @@ class RelatedLinksCleaner(Cleaner):
                 yield from self._glued_list(page, line)
                 i += 1
                 continue
-            if _skip_ws(page.text, line.end, len(page.text)) in run_starts:
+            if trim(page.text, line.end, len(page.text))[0] in run_starts:
                 # "Related Posts" over a run of dated headlines claimed above.
                 yield self.span(line.start, line.end, f"related-links header {line.text!r}")
                 i += 1
@@ -267,13 +266,13 @@ def _glued_links(text: str, start: int, end: int, links: Mapping[str, str]) -> l
     for titles in by_first.values():
         titles.sort(key=len, reverse=True)
     found: list[tuple[int, int]] = []
-    pos = _skip_ws(text, start, end)
+    pos = trim(text, start, end)[0]
     while pos < end:
         match = next((t for t in by_first.get(text[pos], []) if text.startswith(t, pos, end)), None)
         if match is None:
             return None
         found.append((pos, pos + len(match)))
-        pos = _skip_ws(text, pos + len(match), end)
+        pos = trim(text, pos + len(match), end)[0]
     return found
 
 
@@ -293,15 +292,3 @@ def _item_title(text: str, links: Mapping[str, str]) -> str | None:
             continue  # the date cell
         return title
     return None
-
-
-def _skip_ws(text: str, start: int, end: int) -> int:
-    while start < end and text[start].isspace():
-        start += 1
-    return start
-
-
-def _trim_end(text: str, start: int, end: int) -> int:
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return end

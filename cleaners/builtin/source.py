@@ -6,57 +6,9 @@ import re
 from collections.abc import Iterator
 
 from cleaners.base import Cleaner
+from cleaners.builtin.agencies import AGENCIES
 from cleaners.page import Line, Page, Span
 
-#: Lower-cased spellings -> the name stored in ``source``.
-AGENCIES = {
-    "reuters": "Reuters",
-    "thomson reuters": "Reuters",
-    "afp": "AFP",
-    "agence france-presse": "AFP",
-    "agence france presse": "AFP",
-    "ap": "AP",
-    "associated press": "AP",
-    "the associated press": "AP",
-    "dpa": "dpa",
-    "xinhua": "Xinhua",
-    "anadolu": "Anadolu",
-    "anadolu agency": "Anadolu",
-    "aa": "Anadolu",
-    "upi": "UPI",
-    "efe": "EFE",
-    "ansa": "ANSA",
-    "bloomberg": "Bloomberg",
-    "pti": "PTI",
-    "ians": "IANS",
-    "ani": "ANI",
-    "wam": "WAM",
-    "spa": "SPA",
-    "kuna": "KUNA",
-    "mena": "MENA",
-    "qna": "QNA",
-    "tass": "TASS",
-    "kyodo": "Kyodo",
-    "yonhap": "Yonhap",
-    "sana": "SANA",
-    "petra": "Petra",
-    "alarabiya": "Alarabiya",
-    "al arabiya": "Alarabiya",
-    # Arabic spellings, as in "المصدر: رويترز".
-    "رويترز": "Reuters",
-    "فرانس برس": "AFP",
-    "وكالة فرانس برس": "AFP",
-    "أ ف ب": "AFP",
-    "أسوشيتد برس": "AP",
-    "وكالة الأنباء الأردنية": "Petra",
-    "بترا": "Petra",
-    "وكالة الأنباء السعودية": "SPA",
-    "واس": "SPA",
-    "وكالة أنباء الإمارات": "WAM",
-    "وام": "WAM",
-    "الأناضول": "Anadolu",
-    "العربية": "Alarabiya",
-}
 _AGENCY_ALT = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
 
 # "source: Alarabiya", "SOURCE : Reuters", "المصدر: وكالات". Also glued onto the

@@ -14,10 +14,11 @@ from typing import IO, Any, ClassVar
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 
-from cleaners.decode import InputError
-from cleaners.process import Cleaned, clean_content, empty_record, error_record
+from cleaners.document.errors import InputError
+from cleaners.document.files import find_pages
+from cleaners.process import clean_file
+from cleaners.record import empty_record, error_record
 from crawler.components import load_chain, load_extractor, offline_crawler
-from crawler.files import decode_page, find_pages
 
 logger = logging.getLogger(__name__)
 
@@ -136,23 +137,3 @@ class Command(ScrapyCommand):
                 out.close()
         if failed:
             self.exitcode = EXIT_BAD_PAGE
-
-
-def clean_file(name: str, data: bytes, chain: Any, extractor: Any, max_bytes: int) -> Cleaned:
-    """One page file's bytes cleaned: the output record (without ``path``) and the raw text.
-
-    Never raises for a bad page: every failure ends up in the record's ``errors``.
-
-    ``scrapy clean`` and ``scrapy fixtures`` both call this, so a fixture's
-    expected file is exactly what ``scrapy clean`` prints for the page.
-    """
-    try:
-        content, is_html, _ = decode_page(name, data, max_bytes)
-    except InputError as exc:
-        return Cleaned(empty_record([error_record("read", str(exc))]), None)
-    try:
-        return clean_content(chain, content, is_html=is_html, extractor=extractor)
-    except Exception as exc:  # a bug must cost one page, not the whole run
-        logger.debug("cleaning %s failed", name, exc_info=True)
-        message = f"{type(exc).__name__}: {exc} (a bug: please report it)"
-        return Cleaned(empty_record([error_record("internal", message)]), None)

@@ -10,10 +10,9 @@ from typing import Any, ClassVar
 
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
-from scrapy.settings import BaseSettings
+from scrapy.settings import Settings
 
-from crawler.components import load_chain, load_extractor, offline_crawler
-from crawler.evaluation import (
+from cleaners.evaluation.scoring import (
     FIELDS,
     Case,
     CaseError,
@@ -26,6 +25,7 @@ from crawler.evaluation import (
     macro,
     report,
 )
+from crawler.components import load_chain, load_extractor, offline_crawler
 
 
 class Command(ScrapyCommand):
@@ -63,7 +63,7 @@ class Command(ScrapyCommand):
         )
         parser.add_argument("--worst", type=int, default=10, metavar="N", help="list the N worst pages (default 10)")
 
-    def _compare_settings(self, specs: list[str]) -> BaseSettings:
+    def _compare_settings(self, specs: list[str]) -> Settings:
         assert self.settings is not None
         settings = self.settings.copy()
         for spec in specs:
@@ -84,7 +84,7 @@ class Command(ScrapyCommand):
                 settings.set(name.strip(), value, priority="cmdline")
         return settings
 
-    def _run(self, settings: BaseSettings, cases: list[Case], label: str) -> list[PageScore]:
+    def _run(self, settings: Settings, cases: list[Case], label: str) -> list[PageScore]:
         crawler = offline_crawler(settings)
         try:
             chain, extractor = load_chain(crawler), load_extractor(crawler)

@@ -12,8 +12,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
 from crawler.components import load_chain, load_extractor, offline_crawler
+from crawler.reclean import count_pages, reclean
 from storage.db import DatabaseConfigError, database_url, describe_error, display_url, open_database
-from storage.reclean import count_pages, reclean
 
 
 class Command(ScrapyCommand):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import TYPE_CHECKING
 
 from itemadapter import ItemAdapter
 
-from cleaners.process import FIELDS, clean_content
+from cleaners.process import clean_content
+from cleaners.record import FIELDS
+from cleaners.timestamps import utc_now
 from crawler.components import load_chain, load_extractor
 
 if TYPE_CHECKING:
@@ -51,7 +52,6 @@ class CleanPipeline:
             is_html=adapter.get("is_html", True),
             extractor=self.extractor,
             url=adapter.get("url"),
-            container=adapter.get("container"),
         )
         record = cleaned.record
         record["errors"] = list(adapter.get("errors") or []) + record["errors"]
@@ -59,7 +59,7 @@ class CleanPipeline:
             adapter[key] = record[key]
         adapter["raw_text"] = cleaned.raw_text
         adapter["fingerprint"] = self.chain.fingerprint
-        adapter["cleaned_at"] = datetime.now(timezone.utc).isoformat()
+        adapter["cleaned_at"] = utc_now().isoformat()
         if cleaned.ok:
             stats.inc_value("sieve/articles")
             for seg in record["segments"]:

@@ -14,16 +14,15 @@ from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from twisted.python.failure import Failure
-from w3lib.url import parse_url
 
+from cleaners.document.article import check_article
+from cleaners.urls import HTTP, host_of, in_domains
+from crawler.fetching.local import file_failed, file_item, file_requests
+from crawler.fetching.responses import HTML_TYPES, header, html_item, media_type
 from crawler.items import PageItem
-from crawler.spiders.article_check import check_article
-from crawler.spiders.fetched import HTML_TYPES, header, html_item, media_type
-from crawler.spiders.local import file_failed, file_item, file_requests
 
 logger = logging.getLogger(__name__)
 
-HTTP = ("http://", "https://")
 #: Link hops from a seed page (a start URL, a sitemap or feed entry) recorded in request meta.
 HOPS = "sieve_hops"
 
@@ -34,10 +33,6 @@ def split_arg(value: str | Iterable[str] | None) -> list[str]:
         return []
     items = value.split(",") if isinstance(value, str) else list(value)
     return [item.strip() for item in items if item.strip()]
-
-
-def host_of(url: str) -> str:
-    return (parse_url(url).hostname or "").lower()
 
 
 class ArticlesSpider(SitemapSpider):
@@ -94,7 +89,7 @@ class ArticlesSpider(SitemapSpider):
         self.deny = [deny] if deny else list(type(self).deny)
         if not getattr(self, "allowed_domains", None):
             seeds = self.start_urls + self.sitemap_urls + self.feed_urls
-            self.allowed_domains = sorted({host_of(u) for u in seeds if host_of(u)})
+            self.allowed_domains = sorted({h for h in map(host_of, seeds) if h})
         #: Why the arguments are unusable; start() logs it and closes the spider (no traceback).
         self.arg_error: str | None = None
         try:
@@ -184,8 +179,7 @@ class ArticlesSpider(SitemapSpider):
                 self.crawler.stats.inc_value("sieve/links/refused")
 
     def on_domain(self, url: str) -> bool:
-        host = host_of(url)
-        return any(host == d or host.endswith("." + d) for d in self.allowed_domains)
+        return in_domains(host_of(url), self.allowed_domains)
 
     def wanted(self, url: str) -> bool:
         """The allow/deny patterns (for sitemap and feed entries; links go through the LinkExtractor)."""

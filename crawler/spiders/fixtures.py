@@ -10,8 +10,8 @@ from scrapy import Request, Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from crawler.fetching.local import file_failed, file_item, file_requests
 from crawler.items import PageItem
-from crawler.spiders.local import file_failed, file_item, file_requests
 
 logger = logging.getLogger(__name__)
 
@@ -23,7 +23,7 @@ class FixturesSpider(Spider):
 
     Each file goes through a ``file://`` request, the item pipelines and the
     exporters exactly as a downloaded page does, and is decoded by the same
-    :func:`crawler.files.decode_page` that ``scrapy clean`` uses, so both give
+    :func:`cleaners.document.files.decode_page` that ``scrapy clean`` uses, so both give
     the same record for the same file. Scrapy's ``file://`` handler ignores
     ``DOWNLOAD_MAXSIZE``, so ``SIEVE_MAX_BYTES`` is enforced here: a file over
     it is never read and becomes an item with a fetch error. A missing path

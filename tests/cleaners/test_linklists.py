@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from cleaners.builtin.linklists import LinkListCleaner, is_article_url, site_of
+from cleaners.builtin.linklists import LinkListCleaner, is_article_url
 from cleaners.page import Page
+from cleaners.urls import site_of
 
 URL = "https://www.example.co.uk/news/2019/11/story-about-things"
 LINKS = {

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import cleaners.metadata as metadata
-from cleaners.extract import parse_html
+import cleaners.document.metadata as metadata
+from cleaners.document.parse import parse_html
 
 DECLARED = """<html><head><title>Ignored | Site</title>
 <meta property="og:title" content="Truce talks begin">

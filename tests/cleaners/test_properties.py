@@ -19,8 +19,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cleaners.chain import normalise_ws
 from cleaners.page import Page
+from cleaners.text import normalise_ws
 from cleaners.timestamps import find_timestamps
 from tests.conftest import make_chain
 

@@ -7,7 +7,7 @@ import json
 import pytest
 from scrapy.http import HtmlResponse
 
-from crawler.spiders.fetched import html_item
+from crawler.fetching.responses import html_item
 from tests.conftest import run_scrapy
 from tests.crawler.news_site import NewsSite, serve
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from crawler.evaluation import expected_path, find_cases, score_record, site_style
+from cleaners.evaluation.scoring import expected_path, find_cases, score_record, site_style
 from tests.conftest import SEED_GOLD, SEED_TXT, run_scrapy
 
 BROKEN = '{"cleaners.builtin.RelatedLinksCleaner": null}'
@@ -107,18 +107,6 @@ def test_no_cases_is_a_usage_error(tmp_path: Path):
     proc = run_scrapy("evaluate", str(tmp_path))
     assert proc.returncode != 0
     assert b"expected.json" in proc.stderr and b"Traceback" not in proc.stderr
-
-
-def test_expected_files_may_live_in_a_mirror_tree(tmp_path: Path):
-    page = tmp_path / "fixtures" / "pages" / "wire" / "a.html"
-    page.parent.mkdir(parents=True)
-    page.write_text("<p>x</p>", encoding="utf-8")
-    assert expected_path(page) == page.with_name("a.expected.json")  # neither exists: the one beside
-    mirror = tmp_path / "fixtures" / "expected" / "wire" / "a.expected.json"
-    mirror.parent.mkdir(parents=True)
-    mirror.write_text("{}", encoding="utf-8")
-    assert expected_path(page) == mirror
-    assert [c.expected for c in find_cases([tmp_path / "fixtures"])] == [mirror]
 
 
 def test_compare_also_takes_setting_overrides(seed_tree: Path):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.extract import TrafilaturaExtractor, parse_html, site_container
-from crawler.files import find_pages
+from cleaners.document.extract import TrafilaturaExtractor, site_container
+from cleaners.document.files import find_pages
+from cleaners.document.parse import parse_html
 from tests.conftest import ROOT, project_settings, run_scrapy
 
 PAGES = ROOT / "fixtures" / "pages" / "arabstoday"

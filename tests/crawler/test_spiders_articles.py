@@ -11,10 +11,10 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
+from cleaners.document.article import check_article
 from crawler.extensions import summary
 from crawler.items import PageItem
 from crawler.spiders.arabstoday import ArabsTodaySpider
-from crawler.spiders.article_check import check_article
 from crawler.spiders.articles import HOPS, ArticlesSpider
 from tests.conftest import project_settings
 from tests.crawler.news_site import HOSTILE_LINKS, article_page, index_page

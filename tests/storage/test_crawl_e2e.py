@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select
 
-from cleaners.chain import normalise_ws
 from cleaners.process import clean_content
+from cleaners.text import normalise_ws
 from crawler.components import load_extractor, offline_crawler
 from storage.records import output_hash
 from storage.repository import articles, errors, page_versions, pages, related_links, segments

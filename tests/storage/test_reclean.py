@@ -1,13 +1,13 @@
-"""storage.reclean in-process on both backends: chunks, counts, and raw text that re-extracts differently."""
+"""crawler.reclean in-process on both backends: chunks, counts, and raw text that re-extracts differently."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from cleaners.extract import Extracted, TrafilaturaExtractor
+from cleaners.document.extract import Extracted, TrafilaturaExtractor
 from cleaners.process import clean_content
 from crawler.components import load_extractor, offline_crawler
-from storage.reclean import count_pages, reclean
+from crawler.reclean import count_pages, reclean
 from storage.records import output_hash
 from storage.repository import articles, page_versions, pages, segments, write_items
 from tests.conftest import make_chain, project_settings
@@ -66,8 +66,8 @@ def test_counts_chunks_and_domain(engine, seed_text):
 class ShiftedExtractor(TrafilaturaExtractor):
     """A "newer extractor": the same page comes out with an extra first line, so every offset moves."""
 
-    def extract(self, html: str, url: str | None = None, container: str | None = None) -> Extracted:
-        out = super().extract(html, url=url, container=container)
+    def extract(self, html: str, url: str | None = None) -> Extracted:
+        out = super().extract(html, url=url)
         out.text = "Breaking\n" + out.text
         return out
 
@@ -96,8 +96,8 @@ def test_extraction_failure_keeps_the_old_article(engine):
     store(engine, [item])
 
     class Broken(TrafilaturaExtractor):
-        def extract(self, html, url=None, container=None):
-            from cleaners.extract import ExtractionError
+        def extract(self, html, url=None):
+            from cleaners.document.errors import ExtractionError
 
             raise ExtractionError("no article text found in the HTML")
 

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 import lxml.html
 
-from cleaners.decode import InputError
-from cleaners.extract import article_signals, parse_html
+from cleaners.document.errors import InputError
+from cleaners.document.metadata import jsonld_objects
+from cleaners.document.parse import parse_html
 
 #: schema.org types that mark a page as one article.
 ARTICLE_TYPES = frozenset(
@@ -71,3 +73,13 @@ def check_article(html: str, url: str, article_url: re.Pattern[str] | None, min_
     if chars >= min_chars:
         return Verdict(True, f"{chars} characters of paragraph text")
     return Verdict(False, f"only {chars} characters of paragraph text")
+
+
+def article_signals(root: lxml.html.HtmlElement, jsonld: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Cheap hints that a page is an article rather than an index (``jsonld``: already parsed objects)."""
+    types: list[str] = []
+    for item in jsonld_objects(root) if jsonld is None else jsonld:
+        t = item.get("@type")
+        types.extend(t if isinstance(t, list) else [t] if isinstance(t, str) else [])
+    og = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
+    return {"jsonld_types": types[:50], "og_type": og or None, "has_article_tag": bool(root.xpath("//article"))}

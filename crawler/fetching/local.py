@@ -13,10 +13,11 @@ from scrapy.http import Response
 from twisted.python.failure import Failure
 from w3lib.url import file_uri_to_path
 
-from cleaners.decode import InputError
-from crawler.files import decode_page, find_pages
+from cleaners.document.errors import InputError, too_large
+from cleaners.document.files import decode_page, find_pages
+from cleaners.timestamps import utc_now
+from crawler.fetching.responses import fetch_error, header
 from crawler.items import PageItem
-from crawler.spiders.fetched import fetch_error, header, utc_now
 
 
 def page_files(path: str, logger: Any) -> list[Path]:
@@ -48,25 +49,29 @@ def file_requests(
             yield fetch_error(url, f"cannot read {page}: {exc.strerror or exc}")
             continue
         if size > max_bytes:
-            yield fetch_error(url, f"{size} bytes is over the {max_bytes}-byte limit (SIEVE_MAX_BYTES)")
+            yield fetch_error(url, str(too_large(size, max_bytes)))
             continue
         yield Request(url, callback=callback, errback=errback, dont_filter=True)
 
 
 def file_item(response: Response, max_bytes: int) -> PageItem:
-    """A saved page, decoded exactly as ``scrapy clean`` decodes it (:func:`crawler.files.decode_page`)."""
+    """A saved page, decoded exactly as ``scrapy clean`` decodes it (:func:`cleaners.document.files.decode_page`)."""
     name = Path(file_uri_to_path(response.url)).name
     content_type = header(response, "Content-Type") or mimetypes.guess_type(name)[0]
     common: dict[str, Any] = {"status": response.status, "content_type": content_type}
     if len(response.body) > max_bytes:  # the file grew after the size check
-        message = f"{len(response.body)} bytes is over the {max_bytes}-byte limit (SIEVE_MAX_BYTES)"
-        return fetch_error(response.url, message, **common)
+        return fetch_error(response.url, str(too_large(len(response.body), max_bytes)), **common)
     try:
         content, is_html, encoding = decode_page(name, response.body, max_bytes)
     except InputError as exc:
         return fetch_error(response.url, str(exc), **common)
     return PageItem(
-        url=response.url, content=content, is_html=is_html, encoding=encoding, fetched_at=utc_now(), **common
+        url=response.url,
+        content=content,
+        is_html=is_html,
+        encoding=encoding,
+        fetched_at=utc_now().isoformat(),
+        **common,
     )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.metrics import (
+from cleaners.evaluation.metrics import (
     PRF,
     DocScore,
     aggregate,

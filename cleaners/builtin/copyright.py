@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from cleaners.base import Cleaner
 from cleaners.page import Page, Span
+from cleaners.text import YEAR_RE, table_cells
 
 # A boilerplate line is short; a long line that mentions copyright is prose.
 MAX_LEN = 200
@@ -26,7 +27,6 @@ _CREDIT_RE = re.compile(
 )
 _RIGHTS_RE = re.compile(r"\ball rights reserved\b|\bكل الحقوق محفوظة|\bجميع الحقوق محفوظة", re.I)
 _COPYRIGHT_START_RE = re.compile(r"(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©|\(c\)|(?:19|20)\d\d))", re.I)
-_YEAR_RE = re.compile(r"\b(?:19|20)\d\d\b")
 # "Developed by the courts, the rule is older than the internet." is a sentence:
 # a credit line names someone and stops, it does not go on with a clause.
 _CLAUSE_RE = re.compile(r",\s+(?:the|a|an|it|its|he|she|they|we|this|that|these|those|which|who|but|and then)\b", re.I)
@@ -46,16 +46,9 @@ def boilerplate_reason(text: str) -> str | None:
         return "copyright notice"
     if _RIGHTS_RE.search(text) and len(text.split()) <= 25:
         return "all-rights-reserved notice"
-    if "©" in text and _YEAR_RE.search(text) and len(text.split()) <= 20:
+    if "©" in text and YEAR_RE.search(text) and len(text.split()) <= 20:
         return "copyright notice"
     return None
-
-
-def table_cells(text: str) -> list[str] | None:
-    """The non-empty cells of a table row printed as ``| a | b |``, or None for any other line."""
-    if len(text) < 2 or text[0] != "|" or text[-1] != "|":
-        return None
-    return [cell.strip() for cell in text[1:-1].split("|") if cell.strip()]
 
 
 def _is_prose(rest: str, n_words: int) -> bool:

@@ -5,9 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
-from cleaners.decode import decode_html, decode_text, gunzip
+from cleaners.document.decode import decode_html, decode_text, gunzip
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".txt.gz")
+EXPECTED_SUFFIX = ".expected.json"
 
 
 def is_page(path: Path) -> bool:
@@ -38,3 +39,17 @@ def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None
         text, encoding = decode_html(data, content_type, max_bytes)
         return text, True, encoding
     return decode_text(data, max_bytes), False, "utf-8"
+
+
+def page_stem(path: Path) -> str:
+    """The file name without its page suffix: ``a.html.gz`` -> ``a``."""
+    name = path.name
+    for suffix in sorted(PAGE_SUFFIXES, key=len, reverse=True):
+        if name.lower().endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def expected_path(page: Path) -> Path:
+    """``fixtures/pages/wire/a.html.gz`` -> ``fixtures/pages/wire/a.expected.json``, beside the page."""
+    return page.with_name(page_stem(page) + EXPECTED_SUFFIX)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
 from typing import Any
 
 from scrapy.http import Response
 
-from cleaners.decode import InputError, decode_html
-from cleaners.process import error_record
+from cleaners.document.decode import decode_html
+from cleaners.document.errors import InputError, too_large
+from cleaners.record import error_record
+from cleaners.timestamps import utc_now
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
@@ -18,18 +19,15 @@ logger = logging.getLogger(__name__)
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat()
-
-
 def header(response: Response, name: str) -> str | None:
     value = response.headers.get(name)
     return value.decode("latin-1") if value is not None else None
 
 
-def fetch_error(url: str, message: str, **fields: object) -> PageItem:
+def fetch_error(url: str, message: str, **fields: Any) -> PageItem:
     """A page that could not be fetched or decoded: no content, one fetch-stage error."""
-    return PageItem(url=url, content=None, errors=[error_record("fetch", message)], fetched_at=utc_now(), **fields)  # type: ignore[arg-type]
+    errors = [error_record("fetch", message)]
+    return PageItem(url=url, content=None, errors=errors, fetched_at=utc_now().isoformat(), **fields)
 
 
 def media_type(content_type: str | None) -> str:
@@ -47,9 +45,7 @@ def html_item(response: Response, max_bytes: int) -> PageItem:
     content_type = header(response, "Content-Type")
     common: dict[str, Any] = {"status": response.status, "content_type": content_type}
     if len(response.body) > max_bytes:
-        return fetch_error(
-            response.url, f"{len(response.body)} bytes is over the {max_bytes}-byte limit (SIEVE_MAX_BYTES)", **common
-        )
+        return fetch_error(response.url, str(too_large(len(response.body), max_bytes)), **common)
     try:
         text, encoding = decode_html(response.body, content_type, max_bytes)
     except InputError as exc:
@@ -59,6 +55,6 @@ def html_item(response: Response, max_bytes: int) -> PageItem:
         content=text,
         is_html=True,
         encoding=encoding,
-        fetched_at=utc_now(),
+        fetched_at=utc_now().isoformat(),
         **common,
     )

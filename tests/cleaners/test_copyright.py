@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from cleaners.builtin.boilerplate import CopyrightCleaner, boilerplate_reason
+from cleaners.builtin.copyright import CopyrightCleaner, boilerplate_reason
 from cleaners.page import Page
 
 

@@ -6,15 +6,16 @@ import logging
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
-import lxml.etree
 import lxml.html
 from cssselect import GenericTranslator, SelectorError
 
-from cleaners.chain import normalise_ws
-from cleaners.decode import InputError, defuse_attribute_floods
-from cleaners.metadata import jsonld_objects, page_metadata
+from cleaners.document.errors import ExtractionError
+from cleaners.document.metadata import jsonld_objects, page_metadata
+from cleaners.document.parse import parse_html
+from cleaners.text import normalise_ws
+from cleaners.urls import host_of, is_http
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -30,10 +31,6 @@ SKIP_TAGS = frozenset("script style noscript template svg iframe object embed he
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}")
 
 
-class ExtractionError(InputError):
-    """The HTML could not be turned into text."""
-
-
 @dataclass
 class Extracted:
     text: str
@@ -43,25 +40,6 @@ class Extracted:
     language: str | None = None
     #: Whitespace-normalised anchor text -> absolute http(s) URL.
     links: dict[str, str] = field(default_factory=dict)
-    #: Other page signals (JSON-LD types, og:type) for the is-this-an-article decision.
-    signals: dict[str, Any] = field(default_factory=dict)
-
-
-def parse_html(html: str) -> lxml.html.HtmlElement:
-    """Parse hostile or malformed HTML without raising from inside lxml."""
-    if "\x00" in html:
-        html = html.replace("\x00", "")
-    # lxml refuses str input that carries an XML encoding declaration.
-    html = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", html, count=1)
-    html = defuse_attribute_floods(html)  # 100k attributes in one tag would take libxml2 minutes
-    try:
-        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
-        root = lxml.html.document_fromstring(html, parser=parser)
-    except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError) as exc:
-        raise ExtractionError(f"unparseable HTML ({exc})") from None
-    if root is None:
-        raise ExtractionError("unparseable HTML (no document element)")
-    return root
 
 
 def page_links(root: lxml.html.HtmlElement, base_url: str | None) -> dict[str, str]:
@@ -146,17 +124,14 @@ class TrafilaturaExtractor:
         settings = crawler.settings
         return cls(settings.getdict("SIEVE_EXTRACTOR_OPTIONS"), settings.getdict("SIEVE_SITE_CONTAINERS"))
 
-    def extract(self, html: str, url: str | None = None, container: str | None = None) -> Extracted:
+    def extract(self, html: str, url: str | None = None) -> Extracted:
         import trafilatura
 
         root = parse_html(html)
         links = page_links(root, page_url(root, url))  # a saved page's relative links resolve too
         language = page_language(root)
-        jsonld = jsonld_objects(root)  # parsed once for both
-        signals = article_signals(root, jsonld)
-        meta = page_metadata(root, url, jsonld)
-        if container is None and self.containers:
-            container = site_container(root, url, self.containers)
+        meta = page_metadata(root, url, jsonld_objects(root))
+        container = site_container(root, url, self.containers) if self.containers else None
         if container:
             text = container_text(root, container)
         else:
@@ -173,28 +148,19 @@ class TrafilaturaExtractor:
             author=meta.author,
             language=language,
             links=links,
-            signals=signals,
         )
 
 
 def page_url(root: lxml.html.HtmlElement, url: str | None) -> str | None:
     """The page's own http(s) URL: ``url``, else (a saved file) its canonical link or og:url."""
-    if url and url.startswith(("http://", "https://")):
+    if is_http(url):
         return url
     candidates = root.xpath("//link[@rel='canonical']/@href") + root.xpath("//meta[@property='og:url']/@content")
     for candidate in candidates:
         candidate = candidate.strip()
-        if candidate.startswith(("http://", "https://")):
+        if is_http(candidate):
             return candidate
     return None
-
-
-def page_host(root: lxml.html.HtmlElement, url: str | None) -> str | None:
-    try:
-        host = urlsplit(page_url(root, url) or "").hostname
-    except ValueError:  # e.g. an unclosed IPv6 bracket
-        return None
-    return host.lower() if host else None
 
 
 def site_container(root: lxml.html.HtmlElement, url: str | None, containers: dict[str, str]) -> str | None:
@@ -203,20 +169,10 @@ def site_container(root: lxml.html.HtmlElement, url: str | None, containers: dic
     Looked up from the page itself, so ``scrapy clean`` on a saved page and a
     crawl of the live page apply the same profile.
     """
-    host = page_host(root, url)
+    host = host_of(page_url(root, url))
     labels = host.split(".") if host else []
     for i in range(len(labels) - 1):
         css = containers.get(".".join(labels[i:]))
         if css:
             return css
     return None
-
-
-def article_signals(root: lxml.html.HtmlElement, jsonld: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Cheap hints that a page is an article rather than an index (``jsonld``: already parsed objects)."""
-    types: list[str] = []
-    for item in jsonld_objects(root) if jsonld is None else jsonld:
-        t = item.get("@type")
-        types.extend(t if isinstance(t, list) else [t] if isinstance(t, str) else [])
-    og = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
-    return {"jsonld_types": types[:50], "og_type": og or None, "has_article_tag": bool(root.xpath("//article"))}

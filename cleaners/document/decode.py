@@ -8,14 +8,12 @@ import zlib
 
 from w3lib.encoding import html_to_unicode
 
+from cleaners.document.errors import InputError, too_large
+
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 #: More attribute-like tokens than this in one tag and the tag loses its attributes
 #: (libxml2 checks attributes pairwise: 100k of them take minutes to parse).
 MAX_TAG_TOKENS = 1000
-
-
-class InputError(ValueError):
-    """A page that cannot be cleaned; the message says what was wrong and what to do."""
 
 
 def gunzip(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
@@ -26,13 +24,13 @@ def gunzip(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     except (OSError, EOFError, zlib.error) as exc:
         raise InputError(f"not a valid gzip file ({exc}); save the page uncompressed or re-download it") from exc
     if len(out) > max_bytes:
-        raise InputError(f"decompresses to more than {max_bytes} bytes (SIEVE_MAX_BYTES); raise the limit to clean it")
+        raise too_large(None, max_bytes)
     return out
 
 
 def check_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     if len(data) > max_bytes:
-        raise InputError(f"{len(data)} bytes is over the {max_bytes}-byte limit (SIEVE_MAX_BYTES)")
+        raise too_large(len(data), max_bytes)
     if not data.strip():
         raise InputError("empty page: nothing to clean")
     head = data[:8192]

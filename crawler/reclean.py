@@ -30,7 +30,8 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from cleaners.chain import CleanerChain
 from cleaners.process import Extractor, clean_content
-from storage.records import article_rows, cleaning_errors, decompress, output_hash, utcnow
+from cleaners.timestamps import utc_now
+from storage.records import article_rows, cleaning_errors, decompress, output_hash
 from storage.repository import archive_raw_text, articles, insert_errors, pages, write_articles
 
 logger = logging.getLogger(__name__)
@@ -86,7 +87,6 @@ def reclean(
                 pages.c.id,
                 pages.c.url,
                 pages.c.is_html,
-                pages.c.container,
                 pages.c.raw_html,
                 pages.c.raw_text,
                 articles.c.output_hash,
@@ -103,7 +103,7 @@ def reclean(
         if not rows:
             break
         last_id = rows[-1].id
-        when = now or utcnow()
+        when = now or utc_now()
         updates: list[tuple[int, dict[str, Any], list[dict[str, Any]], list[dict[str, Any]]]] = []
         new_texts: list[tuple[int, str]] = []
         error_rows: list[dict[str, Any]] = []
@@ -112,9 +112,7 @@ def reclean(
                 content = decompress(row.raw_html) if row.is_html else row.raw_text
                 if content is None:
                     raise ValueError("no stored content")
-                cleaned = clean_content(
-                    chain, content, is_html=row.is_html, extractor=extractor, url=row.url, container=row.container
-                )
+                cleaned = clean_content(chain, content, is_html=row.is_html, extractor=extractor, url=row.url)
             except Exception as exc:  # one bad row must not stop a long reclean
                 logger.warning("reclean: page %s (%s) failed: %r", row.id, row.url, exc)
                 counts.failed += 1

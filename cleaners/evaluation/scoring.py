@@ -16,15 +16,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from cleaners.chain import CleanerChain, normalise_ws
-from cleaners.decode import InputError
-from cleaners.metrics import PRF, label_agreement, overlap, token_prf
+from cleaners.chain import CleanerChain
+from cleaners.document.errors import InputError
+from cleaners.document.files import decode_page, expected_path, find_pages
+from cleaners.evaluation.metrics import PRF, label_agreement, overlap, token_prf
 from cleaners.process import Extractor, clean_content
-from crawler.files import decode_page, find_pages
+from cleaners.text import normalise_ws
 
 logger = logging.getLogger(__name__)
 
-EXPECTED_SUFFIX = ".expected.json"
 #: What is reported per page, in table order: (key, heading, kind). ``prf`` keys also carry _p and _r.
 FIELDS: tuple[tuple[str, str, str], ...] = (
     ("body", "body F1", "prf"),
@@ -69,28 +69,6 @@ class PageScore:
 
 def _is_headline_key(key: str) -> bool:
     return key in {k for k, _, _ in FIELDS}
-
-
-def expected_path(page: Path) -> Path:
-    """``<name>.expected.json`` beside the page, else in the mirror tree ``expected/`` next to ``pages/``.
-
-    ``fixtures/pages/wire/a.html`` -> ``fixtures/pages/wire/a.expected.json``
-    or ``fixtures/expected/wire/a.expected.json``; the first that exists wins
-    (the one beside the page when neither does).
-    """
-    name = page.name
-    for suffix in (".html.gz", ".htm.gz", ".txt.gz", ".html", ".htm", ".txt"):
-        if name.lower().endswith(suffix):
-            name = name[: -len(suffix)]
-            break
-    beside = page.with_name(name + EXPECTED_SUFFIX)
-    parts = beside.parts
-    if not beside.exists() and "pages" in parts[:-1]:
-        i = len(parts) - 2 - parts[:-1][::-1].index("pages")
-        mirror = Path(*parts[:i], "expected", *parts[i + 1 :])
-        if mirror.exists():
-            return mirror
-    return beside
 
 
 def site_style(page: Path) -> str:

@@ -1,0 +1,28 @@
+"""HTML text to an lxml tree, safely: hostile or malformed markup gives an ``ExtractionError``, never a hang."""
+
+from __future__ import annotations
+
+import re
+
+import lxml.etree
+import lxml.html
+
+from cleaners.document.decode import defuse_attribute_floods
+from cleaners.document.errors import ExtractionError
+
+
+def parse_html(html: str) -> lxml.html.HtmlElement:
+    """Parse hostile or malformed HTML without raising from inside lxml."""
+    if "\x00" in html:
+        html = html.replace("\x00", "")
+    # lxml refuses str input that carries an XML encoding declaration.
+    html = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", html, count=1)
+    html = defuse_attribute_floods(html)  # 100k attributes in one tag would take libxml2 minutes
+    try:
+        parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True)
+        root = lxml.html.document_fromstring(html, parser=parser)
+    except (lxml.etree.ParserError, ValueError, lxml.etree.XMLSyntaxError) as exc:
+        raise ExtractionError(f"unparseable HTML ({exc})") from None
+    if root is None:
+        raise ExtractionError("unparseable HTML (no document element)")
+    return root
