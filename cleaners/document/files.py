@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from cleaners.document.decode import decode_html, decode_text, gunzip
+from cleaners.document.errors import InputError
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".txt.gz")
 EXPECTED_SUFFIX = ".expected.json"
@@ -20,6 +21,33 @@ def find_pages(root: Path) -> Iterator[Path]:
     for path in sorted(root.rglob("*")):
         if path.is_file() and is_page(path) and not any(p.startswith(".") for p in path.relative_to(root).parts):
             yield path
+
+
+def expand_paths(args: list[str], *, stdin: bool = True) -> list[str | Path]:
+    """Every page named by ``args`` (files, folders searched recursively, ``-`` for stdin), in order.
+
+    Raises :class:`InputError` for an argument that names no page, before
+    anything is read: a typo in the last argument must not leave half an
+    output file behind.
+    """
+    pages: list[str | Path] = []
+    for arg in args:
+        if arg == "-" and stdin:
+            pages.append("-")
+            continue
+        path = Path(arg)
+        if path.is_dir():
+            found = list(find_pages(path))
+            if not found:
+                raise InputError(f"no pages (.txt, .html, .html.gz) under {arg}")
+            pages.extend(found)
+        elif path.is_file():
+            pages.append(path)
+        elif path.exists():
+            raise InputError(f"not a regular file or folder: {arg}")
+        else:
+            raise InputError(f"no such file or directory: {arg}")
+    return pages
 
 
 def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None = None) -> tuple[str, bool, str]:

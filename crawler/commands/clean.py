@@ -5,34 +5,24 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any, ClassVar
-
-from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
+from typing import IO
 
 from cleaners.document.errors import InputError
-from cleaners.document.files import find_pages
+from cleaners.document.files import expand_paths
 from cleaners.process import clean_file
 from cleaners.record import empty_record, error_record
-from crawler.components import load_chain, load_extractor, offline_crawler
+from crawler.command import SieveCommand
 
 logger = logging.getLogger(__name__)
 
-#: Exit status when the arguments or settings are wrong (nothing was cleaned).
-EXIT_USAGE = 2
 #: Exit status when some page could not be read or extracted (its record carries the error).
 EXIT_BAD_PAGE = 1
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
-
+class Command(SieveCommand):
     def syntax(self) -> str:
         return "[options] PATH [PATH ...]   (a file, a folder (recursive) or - for stdin)"
 
@@ -42,36 +32,6 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", metavar="FILE", help="write JSON Lines to FILE instead of stdout")
-
-    @staticmethod
-    def _fail(message: str) -> None:
-        print(f"scrapy clean: {message}", file=sys.stderr)
-
-    @staticmethod
-    def _expand(args: list[str]) -> list[str | Path]:
-        """Every page to clean, in argument order; raises ``InputError`` for a path with none.
-
-        Checked before any output, so a typo in the last argument does not
-        leave half a JSON Lines file behind.
-        """
-        pages: list[str | Path] = []
-        for arg in args:
-            if arg == "-":
-                pages.append("-")
-                continue
-            path = Path(arg)
-            if path.is_dir():
-                found = list(find_pages(path))
-                if not found:
-                    raise InputError(f"no pages (.txt, .html, .html.gz) under {arg}")
-                pages.extend(found)
-            elif path.is_file():
-                pages.append(path)
-            elif path.exists():
-                raise InputError(f"not a regular file or folder: {arg}")
-            else:
-                raise InputError(f"no such file or directory: {arg}")
-        return pages
 
     @staticmethod
     def _inputs(pages: list[str | Path]) -> Iterator[tuple[str, bytes | None, str | None]]:
@@ -85,30 +45,20 @@ class Command(ScrapyCommand):
             except OSError as exc:
                 yield str(page), None, f"cannot read {page}: {exc.strerror or exc}"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
-            raise UsageError("give at least one file, folder or - (stdin)")
+            self.fail("give at least one file, folder or - (stdin)")
         assert self.settings is not None
         try:
-            pages = self._expand(args)
+            pages = expand_paths(args)
         except InputError as exc:
-            self._fail(str(exc))
-            self.exitcode = EXIT_USAGE
-            return
-        crawler = offline_crawler(self.settings)
-        try:
-            chain, extractor = load_chain(crawler), load_extractor(crawler)
-        except ValueError as exc:
-            self._fail(str(exc))
-            self.exitcode = EXIT_USAGE
-            return
+            self.fail(str(exc))
+        chain, extractor = self.components()
         max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
         try:
             out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
         except OSError as exc:
-            self._fail(f"cannot write {opts.output}: {exc.strerror or exc}")
-            self.exitcode = EXIT_USAGE
-            return
+            self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
         failed = 0
         try:
             for name, data, error in self._inputs(pages):
@@ -120,18 +70,13 @@ class Command(ScrapyCommand):
                 problems = [e for e in record["errors"] if e["stage"] in ("read", "extract", "internal")]
                 if problems:
                     failed += 1
-                    self._fail(f"{name}: {problems[0]['message']}")
+                    self.say(f"{name}: {problems[0]['message']}")
                 out.write(json.dumps({"path": name, **record}, ensure_ascii=False) + "\n")
                 out.flush()
         except BrokenPipeError:
-            # `scrapy clean dir | head`: the reader left; stop quietly like other Unix tools.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            return
+            raise
         except OSError as exc:
-            self._fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
-            self.exitcode = EXIT_USAGE
-            return
+            self.fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
         finally:
             if out is not sys.stdout:
                 out.close()

@@ -5,33 +5,24 @@ from __future__ import annotations
 import argparse
 from collections.abc import Mapping
 from importlib.metadata import entry_points
-from typing import Any, ClassVar
+from typing import Any
 
-from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
-from crawler.components import load_chain, offline_crawler
+from crawler.command import SieveCommand
 
 ENTRY_POINT_GROUP = "sieve.cleaners"
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
-
+class Command(SieveCommand):
     def short_desc(self) -> str:
         return "List installed cleaners and the enabled chain, in order"
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         merged = self.settings.getwithbase("CLEANERS")
-        try:
-            chain = load_chain(offline_crawler(self.settings))
-        except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+        chain, _ = self.components()
         print("Enabled, in order (CLEANERS over CLEANERS_BASE):")
         listed = build_component_list(merged)
         for path, cleaner in zip(chain.paths, chain.cleaners, strict=True):

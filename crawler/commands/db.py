@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
+from typing import Any
 
-from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import SQLAlchemyError
 
+from crawler.command import SieveCommand
 from storage import migrate
-from storage.db import DatabaseConfigError, database_url, describe_error, display_url, make_engine
+from storage.db import describe_error, display_url
 from storage.repository import WriteCounts, write_items
 from storage.spool import DEFAULT_DIR, SpoolError, mark_imported, read_spool, spool_files
 from storage.summary import format_summary, summarize
@@ -21,11 +20,7 @@ from storage.summary import format_summary, summarize
 SUBCOMMANDS = ("upgrade", "summary", "import-spool")
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
-
+class Command(SieveCommand):
     def syntax(self) -> str:
         return "upgrade | summary | import-spool [DIR]"
 
@@ -41,18 +36,14 @@ class Command(ScrapyCommand):
             "The database is DATABASE_URL (or $SIEVE_DATABASE_URL)."
         )
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args or args[0] not in SUBCOMMANDS:
-            raise UsageError(f"give one of: {', '.join(SUBCOMMANDS)}")
+            self.fail(f"give one of: {', '.join(SUBCOMMANDS)}")
         sub, rest = args[0], args[1:]
         if rest and sub != "import-spool" or len(rest) > 1:
-            raise UsageError(f"unexpected arguments: {' '.join(rest)}")
+            self.fail(f"unexpected arguments: {' '.join(rest)}")
         assert self.settings is not None
-        url = database_url(self.settings)
-        try:
-            engine = make_engine(url)
-        except DatabaseConfigError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+        url, engine = self.database(upgrade=False)
         try:
             before, after = migrate.current_revision(engine), None
             migrate.upgrade(engine)
@@ -67,8 +58,7 @@ class Command(ScrapyCommand):
                 spool_dir = rest[0] if rest else (self.settings.get("SIEVE_SPOOL_DIR") or DEFAULT_DIR)
                 self.exitcode = import_spool(engine, Path(spool_dir), self.settings.getint("SIEVE_DB_BATCH_SIZE", 500))
         except SQLAlchemyError as exc:
-            print(f"scrapy db {sub}: database {display_url(url)} failed: {describe_error(exc)}", file=sys.stderr)
-            self.exitcode = 1
+            self.fail(f"{sub}: database {display_url(url)} failed: {describe_error(exc)}", code=1)
         finally:
             engine.dispose()
 

@@ -6,10 +6,8 @@ import argparse
 import json
 import os
 import sys
-from typing import Any, ClassVar
+from typing import Any
 
-from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 from scrapy.settings import Settings
 
 from cleaners.evaluation.scoring import (
@@ -25,14 +23,10 @@ from cleaners.evaluation.scoring import (
     macro,
     report,
 )
-from crawler.components import load_chain, load_extractor, offline_crawler
+from crawler.command import CommandError, SieveCommand
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
-
+class Command(SieveCommand):
     def syntax(self) -> str:
         return "[options] PATH [PATH ...]   (pages with <name>.expected.json beside them; folders are searched)"
 
@@ -71,25 +65,24 @@ class Command(ScrapyCommand):
                 try:
                     overrides = json.loads(spec)
                 except json.JSONDecodeError as exc:
-                    raise UsageError(f"--compare: not valid JSON ({exc}): {spec}", print_help=False) from None
+                    self.fail(f"--compare: not valid JSON ({exc}): {spec}")
                 if not isinstance(overrides, dict):
-                    raise UsageError("--compare: the JSON must be a dict of CLEANERS entries", print_help=False)
+                    self.fail("--compare: the JSON must be a dict of CLEANERS entries")
                 cleaners = settings.getdict("CLEANERS")
                 cleaners.update(overrides)
                 settings.set("CLEANERS", cleaners, priority="cmdline")
             else:
                 name, sep, value = spec.partition("=")
                 if not sep or not name.strip():
-                    raise UsageError(f"--compare: {spec!r} is neither a JSON dict nor NAME=VALUE", print_help=False)
+                    self.fail(f"--compare: {spec!r} is neither a JSON dict nor NAME=VALUE")
                 settings.set(name.strip(), value, priority="cmdline")
         return settings
 
     def _run(self, settings: Settings, cases: list[Case], label: str) -> list[PageScore]:
-        crawler = offline_crawler(settings)
         try:
-            chain, extractor = load_chain(crawler), load_extractor(crawler)
-        except ValueError as exc:
-            raise UsageError(f"{label}: {exc}", print_help=False) from None
+            chain, extractor = self.components(settings)
+        except CommandError as exc:
+            self.fail(f"{label}: {exc}")
         max_bytes = settings.getint("SIEVE_MAX_BYTES")
         items: Any = cases
         if sys.stderr.isatty():
@@ -112,16 +105,16 @@ class Command(ScrapyCommand):
                 print(compare_report(pages, other))
         sys.stdout.flush()
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
-            raise UsageError("give at least one page or folder with <name>.expected.json files")
+            self.fail("give at least one page or folder with <name>.expected.json files")
         assert self.settings is not None
         try:
             cases = list(find_cases(args))
         except CaseError as exc:
-            raise UsageError(str(exc), print_help=False) from None
+            self.fail(str(exc))
         if not cases:
-            raise UsageError(f"no page with a <name>.expected.json beside it under {' '.join(args)}", print_help=False)
+            self.fail(f"no page with a <name>.expected.json beside it under {' '.join(args)}")
         compare_settings = self._compare_settings(opts.compare) if opts.compare else None
         pages = self._run(self.settings, cases, "configured")
         other = self._run(compare_settings, cases, "compare") if compare_settings is not None else None
@@ -133,7 +126,7 @@ class Command(ScrapyCommand):
 
         failed = [p for p in pages if p.error]
         for p in failed:
-            print(f"scrapy evaluate: {p.case.page}: {p.error}", file=sys.stderr)
+            self.say(f"{p.case.page}: {p.error}")
         if opts.min_f1 is not None:
             low = below_floor(macro(pages), opts.min_f1)  # the gate is on the configured chain only
             if low:
@@ -141,7 +134,7 @@ class Command(ScrapyCommand):
                 details = ", ".join(
                     f"{names.get(k, k)} {overall[k]:.3f}" if k in overall and overall[k] is not None else k for k in low
                 )
-                print(f"scrapy evaluate: under --min-f1 {opts.min_f1}: {details}", file=sys.stderr)
+                self.say(f"under --min-f1 {opts.min_f1}: {details}")
                 self.exitcode = 1
         if failed:
             self.exitcode = 1

@@ -7,11 +7,9 @@ import difflib
 import json
 import sys
 from pathlib import Path
-from typing import Any, ClassVar
 
-from scrapy.commands import ScrapyCommand
-
-from cleaners.document.files import expected_path, find_pages
+from cleaners.document.errors import InputError
+from cleaners.document.files import expand_paths, expected_path
 from cleaners.evaluation.expected import (
     GENERATED_BY,
     comparable,
@@ -21,16 +19,12 @@ from cleaners.evaluation.expected import (
     is_generated,
 )
 from cleaners.process import clean_file
-from crawler.components import load_chain, load_extractor, offline_crawler
+from crawler.command import SieveCommand
 
 DEFAULT_PATH = "fixtures/pages"
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
-
+class Command(SieveCommand):
     def syntax(self) -> str:
         return f"(--update | --check) [PATH ...]   (pages or folders; default {DEFAULT_PATH})"
 
@@ -52,29 +46,13 @@ class Command(ScrapyCommand):
         mode.add_argument("--update", action="store_true", help="write <name>.expected.json for every page")
         mode.add_argument("--check", action="store_true", help="show differences; exit 1 if any (the default)")
 
-    def _fail(self, message: str) -> None:
-        """One line on stderr and exit status 2: the arguments name nothing to compare."""
-        print(f"scrapy fixtures: {message}", file=sys.stderr)
-        self.exitcode = 2
-
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
-        pages: list[Path] = []
-        for arg in args or [DEFAULT_PATH]:
-            path = Path(arg)
-            if path.is_dir():
-                pages.extend(find_pages(path))
-            elif path.is_file():
-                pages.append(path)
-            else:
-                return self._fail(f"no such file or directory: {arg}")
-        if not pages:
-            return self._fail(f"no pages (.txt, .html, .html.gz) under {' '.join(args or [DEFAULT_PATH])}")
-        crawler = offline_crawler(self.settings)
         try:
-            chain, extractor = load_chain(crawler), load_extractor(crawler)
-        except ValueError as exc:
-            return self._fail(str(exc))
+            pages = [Path(p) for p in expand_paths(args or [DEFAULT_PATH], stdin=False)]
+        except InputError as exc:
+            self.fail(str(exc))
+        chain, extractor = self.components()
         max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
         differing = written = 0
         for page in pages:

@@ -4,23 +4,16 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, ClassVar
 
-from scrapy.commands import ScrapyCommand
-from scrapy.exceptions import UsageError
 from sqlalchemy.exc import SQLAlchemyError
 from tqdm import tqdm
 
-from crawler.components import load_chain, load_extractor, offline_crawler
+from crawler.command import SieveCommand
 from crawler.reclean import count_pages, reclean
-from storage.db import DatabaseConfigError, database_url, describe_error, display_url, open_database
+from storage.db import describe_error, display_url
 
 
-class Command(ScrapyCommand):
-    requires_project = True
-    requires_crawler_process = False
-    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
-
+class Command(SieveCommand):
     def syntax(self) -> str:
         return "[--domain DOMAIN] [-s CLEANERS=...]"
 
@@ -39,26 +32,13 @@ class Command(ScrapyCommand):
         parser.add_argument("--domain", metavar="DOMAIN", help="only pages of DOMAIN and its subdomains")
         parser.add_argument("--chunk-size", type=int, default=200, metavar="N", help="pages per transaction (200)")
 
-    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if args:
-            raise UsageError(f"unexpected arguments: {' '.join(args)}")
+            self.fail(f"unexpected arguments: {' '.join(args)}")
         if opts.chunk_size < 1:
-            raise UsageError("--chunk-size must be at least 1", print_help=False)
-        assert self.settings is not None
-        crawler = offline_crawler(self.settings)
-        try:
-            chain, extractor = load_chain(crawler), load_extractor(crawler)
-        except ValueError as exc:
-            raise UsageError(str(exc), print_help=False) from None
-        url = database_url(self.settings)
-        try:
-            engine = open_database(url)
-        except DatabaseConfigError as exc:
-            raise UsageError(str(exc), print_help=False) from None
-        except SQLAlchemyError as exc:
-            print(f"scrapy reclean: cannot open {display_url(url)}: {describe_error(exc)}", file=sys.stderr)
-            self.exitcode = 1
-            return
+            self.fail("--chunk-size must be at least 1")
+        chain, extractor = self.components()
+        url, engine = self.database()
         try:
             total = count_pages(engine, opts.domain)
             with tqdm(total=total, unit="page", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
@@ -66,9 +46,7 @@ class Command(ScrapyCommand):
                     engine, chain, extractor, domain=opts.domain, chunk_size=opts.chunk_size, progress=bar.update
                 )
         except SQLAlchemyError as exc:
-            print(f"scrapy reclean: database error on {display_url(url)}: {describe_error(exc)}", file=sys.stderr)
-            self.exitcode = 1
-            return
+            self.fail(f"database error on {display_url(url)}: {describe_error(exc)}", code=1)
         finally:
             engine.dispose()
         scope = f" of {opts.domain}" if opts.domain else ""

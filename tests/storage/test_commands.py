@@ -41,7 +41,10 @@ def test_bad_url_is_a_usage_error():
     proc = run_scrapy("db", "summary", "-s", "DATABASE_URL=not a url")
     err = proc.stderr.decode()
     assert proc.returncode == 2 and "Traceback" not in err
-    assert "error: DATABASE_URL 'not a url' is not a database URL; use e.g. sqlite:///" in err
+    assert err.splitlines() == [  # one line, named after the command, like every Sieve command's usage error
+        "scrapy db: DATABASE_URL 'not a url' is not a database URL; use e.g. sqlite:///data/sieve.db or "
+        "postgresql+psycopg://user@host:5432/db"
+    ]
 
 
 def test_unreachable_server_is_one_line():

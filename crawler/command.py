@@ -1,0 +1,110 @@
+"""The base of Sieve's commands: one error policy, one way to build the chain, the extractor and the database.
+
+Scrapy's own answer to commands sharing set-up is a base class
+(``BaseRunSpiderCommand``); this is Sieve's. It lives outside
+``COMMANDS_MODULE`` because Scrapy registers every command class it finds there.
+
+The policy: a bad argument or setting is one line on stderr, ``scrapy <name>: <what to fix>``,
+and exit status 2; a reader that goes away (``| head``) ends the output
+quietly; Ctrl-C stops with exit status 130 and no traceback, keeping what
+was already written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
+
+from scrapy.commands import ScrapyCommand
+from scrapy.exceptions import UsageError
+
+if TYPE_CHECKING:
+    from scrapy.settings import Settings
+    from sqlalchemy.engine import Engine
+
+    from cleaners.chain import CleanerChain
+    from cleaners.process import Extractor
+
+#: Exit status for bad arguments or settings: nothing was done.
+EXIT_USAGE = 2
+#: Exit status for an interrupted command (128 + SIGINT).
+EXIT_INTERRUPTED = 130
+
+
+class CommandError(Exception):
+    """A failure to report in one line; ``code`` is the exit status."""
+
+    def __init__(self, message: str, code: int = EXIT_USAGE) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class SieveCommand(ScrapyCommand):
+    """Subclasses implement :meth:`execute`; :meth:`run` applies the error policy around it."""
+
+    requires_project = True
+    requires_crawler_process = False
+    default_settings: ClassVar[dict[str, Any]] = {"LOG_LEVEL": "WARNING"}
+
+    @property
+    def command_name(self) -> str:
+        return type(self).__module__.rsplit(".", 1)[-1]
+
+    def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        raise NotImplementedError
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            self.execute(args, opts)
+        except (CommandError, UsageError) as exc:
+            self.say(str(exc))
+            self.exitcode = exc.code if isinstance(exc, CommandError) else EXIT_USAGE
+        except BrokenPipeError:
+            # `scrapy clean dir | head`: the reader left; stop quietly like other Unix tools.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except KeyboardInterrupt:
+            self.say("interrupted")
+            self.exitcode = EXIT_INTERRUPTED
+
+    def say(self, message: str) -> None:
+        """One line on stderr, named after the command."""
+        print(f"scrapy {self.command_name}: {message}", file=sys.stderr, flush=True)
+
+    def fail(self, message: str, code: int = EXIT_USAGE) -> NoReturn:
+        raise CommandError(message, code)
+
+    # -- components -------------------------------------------------------------------------------
+
+    def components(self, settings: Settings | None = None) -> tuple[CleanerChain, Extractor]:
+        """The cleaner chain and the extractor, built from settings exactly as a crawl builds them."""
+        from crawler.components import load_chain, load_extractor, offline_crawler
+
+        assert self.settings is not None
+        crawler = offline_crawler(settings or self.settings)
+        try:
+            return load_chain(crawler), load_extractor(crawler)
+        except ValueError as exc:
+            self.fail(str(exc))
+
+    def database(self, *, upgrade: bool = True) -> tuple[str, Engine]:
+        """``(url, engine)`` of the configured database; an unusable URL or an unreachable server is one line."""
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from storage.db import (
+            DatabaseConfigError,
+            database_url,
+            describe_error,
+            display_url,
+            make_engine,
+            open_database,
+        )
+
+        url = database_url(self.settings)
+        try:
+            return url, open_database(url) if upgrade else make_engine(url)
+        except DatabaseConfigError as exc:
+            self.fail(str(exc))
+        except SQLAlchemyError as exc:
+            self.fail(f"cannot open {display_url(url)}: {describe_error(exc)}", code=1)
