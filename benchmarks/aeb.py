@@ -116,31 +116,47 @@ def sieve_fn(chain: CleanerChain, extractor: Any) -> Callable[[str, str], str]:
 
 
 def stage_times(chain: CleanerChain, extractor: Any, docs: list[Doc]) -> list[tuple[str, float]]:
-    """Seconds spent in extraction and in each cleaner's ``find`` over all pages, plus trafilatura alone."""
+    """Seconds spent in each stage of Sieve's pipeline over all pages, and in each cleaner, plus trafilatura alone."""
     import trafilatura
 
-    from cleaners.page import Page
-    from cleaners.process import domain_of
+    from cleaners.document.document import Document
+    from cleaners.process import clean_document
 
-    times: dict[str, float] = {"trafilatura alone (include_comments=False)": 0.0, "Sieve: extraction": 0.0}
-    times.update({f"Sieve: cleaner {c.name}": 0.0 for c in chain.cleaners})
+    times: dict[str, float] = {
+        "trafilatura alone (include_comments=False)": 0.0,
+        "Sieve: parse": 0.0,
+        "Sieve: linearise": 0.0,
+        "Sieve: trafilatura on the tree": 0.0,
+        "Sieve: align + navigation": 0.0,
+        "Sieve: whole clean_document (incl. the chain)": 0.0,
+    }
+    chain.seconds = dict.fromkeys(chain.paths, 0.0)
     for _, url, html, _ in docs:
         t0 = time.perf_counter()
         trafilatura.extract(html, url=url, include_comments=False)
         t1 = time.perf_counter()
         times["trafilatura alone (include_comments=False)"] += t1 - t0
         try:
-            ex = extractor.extract(html, url=url)
+            doc = Document.parse(html, url)
         except ValueError:
             continue
-        times["Sieve: extraction"] += time.perf_counter() - t1
-        page = Page(ex.text, url=url, domain=domain_of(url), links=ex.links, metadata={"title": ex.title})
-        for cleaner in chain.cleaners:
-            t2 = time.perf_counter()
-            for span in cleaner.find(page):  # claims are recorded, so later cleaners see them
-                if page.is_free(span.start, span.end):
-                    page.add(span)
-            times[f"Sieve: cleaner {cleaner.name}"] += time.perf_counter() - t2
+        t2 = time.perf_counter()
+        text, blocks = doc.linearise()
+        t3 = time.perf_counter()
+        evidence = extractor.main_text(doc)
+        t4 = time.perf_counter()
+        from cleaners.document.align import main_flags, without_navigation
+
+        without_navigation(text, blocks, main_flags(text, blocks, evidence))
+        t5 = time.perf_counter()
+        clean_document(chain, Document.parse(html, url), extractor)
+        t6 = time.perf_counter()
+        times["Sieve: parse"] += t2 - t1
+        times["Sieve: linearise"] += t3 - t2
+        times["Sieve: trafilatura on the tree"] += t4 - t3
+        times["Sieve: align + navigation"] += t5 - t4
+        times["Sieve: whole clean_document (incl. the chain)"] += t6 - t5
+    times.update({f"Sieve: cleaner {path}": secs for path, secs in chain.seconds.items()})
     return list(times.items())
 
 

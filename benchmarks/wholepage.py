@@ -82,7 +82,7 @@ sys.path.insert(0, str(ROOT))
 
 from cleaners.builtin.source import normalise_source  # noqa: E402
 from cleaners.chain import normalise_ws  # noqa: E402
-from cleaners.metrics import PRF, token_prf  # noqa: E402
+from cleaners.evaluation.metrics import PRF, token_prf  # noqa: E402
 
 DEFAULT_SEED = 20171105  # the seed page's related list starts on Sunday 5 November 2017
 LAYOUTS = ("semantic", "div-soup", "table")

@@ -1,11 +1,11 @@
-"""The cleaner plugin base class: a name, a label, and one method that finds spans."""
+"""The cleaner plugin base classes: a label and one method that finds spans (or, per line, a reason)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from cleaners.page import Page, Span
+from cleaners.page import Line, Page, Span
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -16,18 +16,24 @@ class Cleaner:
 
     A subclass sets ``label`` and implements :meth:`find`. It never edits the
     text: it returns spans of the raw text it claims, and the chain checks them
-    (in bounds, not already claimed) before recording them. Everything nobody
-    claims is the article body.
+    (in bounds, not already claimed, a known label) before recording them.
+    Everything nobody claims is the body (in the main content) or chrome
+    (outside it).
 
-    ``name`` defaults to the class name; ``version`` goes into the chain
+    ``label`` is required and must be one of Sieve's claimable labels
+    (``source``, ``related``, ``boilerplate``) or one the cleaner declares in
+    ``new_labels`` ({label: what it means}). ``version`` goes into the chain
     fingerprint, so bump it when the cleaner's output changes and stored pages
     become candidates for ``scrapy reclean``. ``domains`` scopes a cleaner to
     some sites (a page on ``www.example.com`` matches ``example.com``); empty
-    means every site. The ``CLEANERS_DOMAINS`` setting overrides it per class.
+    means every site; the ``CLEANERS_DOMAINS`` setting overrides it. ``name``
+    (the class name by default) is for people; the chain identifies a cleaner
+    by the dotted path or entry-point name it was configured under.
     """
 
     name: ClassVar[str] = ""
-    label: ClassVar[str] = "body"
+    label: ClassVar[str]
+    new_labels: ClassVar[Mapping[str, str]] = {}
     version: ClassVar[str] = "1"
     domains: ClassVar[tuple[str, ...]] = ()
 
@@ -46,5 +52,27 @@ class Cleaner:
         raise NotImplementedError
 
     def span(self, start: int, end: int, reason: str, **data: Any) -> Span:
-        """A span with this cleaner's label; structured values go in ``data``."""
-        return Span(start, end, self.label, reason, self.name, data)
+        """A span with this cleaner's label; ``reason`` is a short stable code, structured values go in ``data``."""
+        return Span(start, end, self.label, reason, None, data)
+
+
+class LineCleaner(Cleaner):
+    """A cleaner that judges whole lines: implement :meth:`reason`, the base does the loop.
+
+    ``main_only = True`` looks only at lines of the main content (the
+    article), for shapes that mean something only there.
+    """
+
+    main_only: ClassVar[bool] = False
+
+    def reason(self, line: Line, page: Page) -> str | tuple[str, Mapping[str, Any]] | None:
+        """Why the whole line is claimed (a reason code, or a code and span data), or None to leave it."""
+        raise NotImplementedError
+
+    def find(self, page: Page) -> Iterator[Span]:
+        for line in page.lines(main=self.main_only):
+            found = self.reason(line, page)
+            if found is None:
+                continue
+            code, data = (found, {}) if isinstance(found, str) else found
+            yield self.span(line.start, line.end, code, **data)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import logging
+import time
+import traceback
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from importlib.metadata import entry_points
 from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import NotConfigured
@@ -13,6 +17,7 @@ from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import build_from_crawler, load_object
 
 from cleaners.base import Cleaner
+from cleaners.labels import BODY, CHROME, CLAIMED, check_labels
 from cleaners.page import Page, Span
 from cleaners.text import normalise_ws, trim
 from cleaners.urls import in_domains
@@ -23,6 +28,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: The entry-point group plugins list their cleaners in; its names may stand for dotted paths in ``CLEANERS``.
+ENTRY_POINT_GROUP = "sieve.cleaners"
+
 
 @dataclass
 class CleanResult:
@@ -31,27 +39,46 @@ class CleanResult:
     text: str
     spans: list[Span]
     errors: list[dict[str, Any]] = field(default_factory=list)
+    #: Main-content ranges of the page (whole text for a raw-text page).
+    main: list[tuple[int, int]] | None = None
 
     def segments(self) -> list[Span]:
-        """Claimed spans plus body spans (unclaimed text, trimmed), sorted."""
+        """Claimed spans plus the unclaimed text, trimmed: ``body`` inside the main content, ``chrome`` outside."""
         out: list[Span] = []
         pos = 0
-        text = self.text
         for span in [*self.spans, None]:
-            hi = span.start if span is not None else len(text)
-            s, e = trim(text, pos, hi)
-            if s < e:
-                out.append(Span(s, e, "body"))
+            hi = span.start if span is not None else len(self.text)
+            out.extend(self._unclaimed(pos, hi))
             if span is not None:
                 out.append(span)
                 pos = span.end
         return out
 
+    def _unclaimed(self, lo: int, hi: int) -> list[Span]:
+        main = [(0, len(self.text))] if self.main is None else self.main
+        pieces: list[Span] = []
+        i = max(0, bisect.bisect_right([s for s, _ in main], lo) - 1)
+        pos = lo
+        while pos < hi:
+            while i < len(main) and main[i][1] <= pos:
+                i += 1
+            if i < len(main) and main[i][0] <= pos:
+                cut, label = min(hi, main[i][1]), BODY
+            else:
+                cut, label = (min(hi, main[i][0]) if i < len(main) else hi), CHROME
+            s, e = trim(self.text, pos, cut)
+            if s < e:
+                if pieces and pieces[-1].label == label and not self.text[pieces[-1].end : s].strip():
+                    s = pieces.pop().start
+                pieces.append(Span(s, e, label))
+            pos = cut
+        return pieces
+
     @property
     def body(self) -> str:
         lines: list[str] = []
         for seg in self.segments():
-            if seg.label == "body":
+            if seg.label == BODY:
                 lines.extend(normalise_ws(x) for x in self.text[seg.start : seg.end].split("\n"))
         return "\n".join(x for x in lines if x)
 
@@ -80,12 +107,29 @@ class CleanResult:
             "source": self.source,
             "related_links": self.related_links,
             "boilerplate": self.boilerplate,
-            "segments": [
-                {"label": s.label, "start": s.start, "end": s.end, "cleaner": s.cleaner, "reason": s.reason}
-                for s in self.segments()
-            ],
+            "segments": [segment_dict(s) for s in self.segments()],
             "errors": list(self.errors),
         }
+
+
+def segment_dict(span: Span) -> dict[str, Any]:
+    """A segment as output: label, offsets, who claimed it and why (a code); details only when there are any."""
+    out: dict[str, Any] = {
+        "label": span.label,
+        "start": span.start,
+        "end": span.end,
+        "cleaner": span.cleaner,
+        "reason": span.reason or None,
+    }
+    if span.data:
+        out["data"] = dict(span.data)
+    return out
+
+
+def _where(exc: BaseException) -> str:
+    """``file:line`` of the innermost frame of a cleaner's exception: where the plugin author should look."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
 
 
 class CleanerChain:
@@ -93,7 +137,9 @@ class CleanerChain:
 
     Built from the ``CLEANERS`` setting merged over ``CLEANERS_BASE`` with
     Scrapy's own ``build_component_list``, so ordering, adding and disabling a
-    cleaner work exactly like ``ITEM_PIPELINES``.
+    cleaner work exactly like ``ITEM_PIPELINES``. A cleaner is identified by
+    the key it was configured under (a dotted path, or the name of an entry
+    point in ``sieve.cleaners``): that is what segments, errors and stats name.
     """
 
     def __init__(
@@ -105,29 +151,31 @@ class CleanerChain:
         paths: Sequence[str] | None = None,
     ) -> None:
         self.cleaners = list(cleaners)
-        #: Dotted path each cleaner was loaded from, aligned with ``cleaners``
-        #: (a cleaner that raised ``NotConfigured`` is in neither).
         if paths is None:
             paths = [f"{type(c).__module__}.{type(c).__qualname__}" for c in cleaners]
+        #: Identity of each cleaner, aligned with ``cleaners`` (one that raised ``NotConfigured`` is in neither).
         self.paths = list(paths)
         if len(self.paths) != len(self.cleaners):
             raise ValueError("CleanerChain: paths must name every cleaner, in order")
+        for cleaner, path in zip(self.cleaners, self.paths, strict=True):
+            check_labels(getattr(cleaner, "label", None), cleaner.new_labels, f"CLEANERS: {path!r}")
         domains = domains or {}
-        self._domains = {c.name: tuple(domains.get(c.name, c.domains)) for c in self.cleaners}
+        self._domains = [
+            tuple(domains.get(path, domains.get(c.name, c.domains)))
+            for c, path in zip(self.cleaners, self.paths, strict=True)
+        ]
         self.stats = stats
+        #: Seconds spent in each cleaner's ``find`` (by identity), for ``scrapy cleaners --timing`` and stats.
+        self.seconds: dict[str, float] = dict.fromkeys(self.paths, 0.0)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanerChain:
         settings = crawler.settings
         cleaners: list[Cleaner] = []
         paths: list[str] = []
+        plugins = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
         for path in build_component_list(settings.getwithbase("CLEANERS")):
-            try:
-                cleaner_cls = load_object(path)
-            except (ImportError, AttributeError, ValueError, NameError) as exc:
-                raise ValueError(f"CLEANERS: {path!r} is not importable: {exc}") from exc
-            if not (isinstance(cleaner_cls, type) and issubclass(cleaner_cls, Cleaner)):
-                raise ValueError(f"CLEANERS: {path!r} is not a subclass of cleaners.Cleaner")
+            cleaner_cls = _load(path, plugins)
             try:
                 cleaner = build_from_crawler(cleaner_cls, crawler)
             except NotConfigured as exc:
@@ -135,25 +183,23 @@ class CleanerChain:
                 continue
             cleaners.append(cleaner)
             paths.append(path)
-        scoped = settings.getdict("CLEANERS_DOMAINS")  # keyed by dotted path or cleaner name
-        domains: dict[str, list[str]] = {}
-        for c, path in zip(cleaners, paths, strict=True):
-            for key in (path, c.name):
-                if key in scoped:
-                    value = scoped[key]
-                    domains[c.name] = [value] if isinstance(value, str) else list(value)
-        stats = getattr(crawler, "_stats", None)
+        scoped = settings.getdict("CLEANERS_DOMAINS")  # keyed by dotted path, entry-point name or class name
+        domains = {key: [value] if isinstance(value, str) else list(value) for key, value in scoped.items()}
+        stats = getattr(crawler, "_stats", None) or getattr(crawler, "stats", None)
         return cls(cleaners, domains=domains, stats=stats, paths=paths)
 
     @property
     def fingerprint(self) -> str:
-        """Names, versions and order of the cleaners: changes when the output may change."""
-        desc = ";".join(f"{c.name}@{c.version}:{','.join(self._domains[c.name])}" for c in self.cleaners)
+        """Identities, versions, scopes and order of the cleaners: changes when the output may change."""
+        desc = ";".join(
+            f"{path}@{c.version}:{','.join(scope)}"
+            for c, path, scope in zip(self.cleaners, self.paths, self._domains, strict=True)
+        )
         return hashlib.sha256(desc.encode()).hexdigest()[:16]
 
     def scope(self, cleaner: Cleaner) -> tuple[str, ...]:
         """The domains ``cleaner`` runs on; empty means every site."""
-        return self._domains[cleaner.name]
+        return self._domains[self.cleaners.index(cleaner)]
 
     def describe(self) -> list[str]:
         return [f"{c.name}@{c.version}" for c in self.cleaners]
@@ -166,21 +212,28 @@ class CleanerChain:
         """Run every in-scope cleaner; a failing cleaner is recorded and skipped."""
         errors: list[dict[str, Any]] = []
         text = page.text
-        for cleaner in self.cleaners:
-            if not in_domains(page.domain, self._domains[cleaner.name]):
+        for cleaner, path, scope in zip(self.cleaners, self.paths, self._domains, strict=True):
+            if not in_domains(page.domain, scope):
                 continue
+            allowed = {cleaner.label, *cleaner.new_labels}
+            t0 = time.perf_counter()
             try:
                 found = list(cleaner.find(page))
             except Exception as exc:  # a plugin bug must not lose the page
-                logger.warning("Cleaner %s failed on %s: %r", cleaner.name, page.url, exc)
-                errors.append({"stage": "clean", "cleaner": cleaner.name, "message": f"{type(exc).__name__}: {exc}"})
-                self._inc(f"cleaners/{cleaner.name}/errors")
+                what = f"{type(exc).__name__}: {exc} (at {_where(exc)})"
+                logger.warning("Cleaner %s failed on %s: %s", path, page.url or "a page", what)
+                errors.append({"stage": "clean", "cleaner": path, "message": what})
+                self._inc(f"cleaners/{path}/errors")
                 continue
+            finally:
+                self.seconds[path] += time.perf_counter() - t0
             added = 0
             for span in found:
                 problem = None
                 if not isinstance(span, Span) or not span.label:
                     problem = f"{span!r:.80} is not a labelled Span"
+                elif span.label not in allowed and span.label not in CLAIMED:
+                    problem = f"label {span.label!r} is not declared by the cleaner"
                 elif not (isinstance(span.start, int) and isinstance(span.end, int)):
                     problem = f"offsets ({span.start!r:.20}, {span.end!r:.20}) are not integers"
                 elif not (0 <= span.start <= span.end <= len(text)):
@@ -192,9 +245,23 @@ class CleanerChain:
                     if not page.is_free(s, e):
                         problem = f"({s}, {e}) overlaps a span already claimed"
                 if problem:
-                    errors.append({"stage": "clean", "cleaner": cleaner.name, "message": f"span {problem}; dropped"})
+                    errors.append({"stage": "clean", "cleaner": path, "message": f"span {problem}; dropped"})
                     continue
-                page.add(Span(s, e, span.label, span.reason, cleaner.name, span.data))
+                page.add(Span(s, e, span.label, span.reason, path, span.data))
+                if span.reason:
+                    self._inc(f"sieve/reasons/{span.reason}")
                 added += 1
-            self._inc(f"cleaners/{cleaner.name}/spans", added)
-        return CleanResult(text, page.spans, errors)
+            self._inc(f"cleaners/{path}/spans", added)
+        return CleanResult(text, page.spans, errors, page.main)
+
+
+def _load(path: str, plugins: Mapping[str, Any]) -> type[Cleaner]:
+    """A cleaner class from a dotted path or an entry-point name; ``ValueError`` says what is wrong."""
+    try:
+        obj = plugins[path].load() if path in plugins else load_object(path)
+    except (ImportError, AttributeError, ValueError, NameError) as exc:
+        hint = f" (and no entry point {path!r} in {ENTRY_POINT_GROUP!r})" if "." not in path else ""
+        raise ValueError(f"CLEANERS: {path!r} is not importable{hint}: {exc}") from None
+    if not (isinstance(obj, type) and issubclass(obj, Cleaner)):
+        raise ValueError(f"CLEANERS: {path!r} is not a subclass of cleaners.Cleaner")
+    return obj

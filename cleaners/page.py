@@ -1,16 +1,21 @@
-"""The page a cleaner looks at: immutable raw text plus the spans already claimed on it."""
+"""The page a cleaner looks at: immutable raw text, its blocks and main content, and the spans already claimed."""
 
 from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin
 
-from cleaners.text import trim
+from cleaners.document.linearise import Block, Link
+from cleaners.text import normalise_ws, trim
+from cleaners.urls import is_http
 
 _LINE_RE = re.compile(r"[^\n]+")
+
+__all__ = ["Block", "Line", "Link", "Page", "Span"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,7 +24,8 @@ class Span:
 
     Offsets are code-point offsets into the raw text, which never changes, so a
     span can always be explained ("cleaner X removed these characters because
-    ...") and the original page rebuilt from stored spans.
+    ...") and the original page rebuilt from stored spans. ``reason`` is a short
+    stable code (``copyright.notice``); details ride in ``data``.
     """
 
     start: int
@@ -40,10 +46,14 @@ class Line:
 
 
 class Page:
-    """Raw text, what the extractor learned about it, and the claims so far.
+    """Raw text, what is known about it, and the claims so far.
 
-    Cleaners read it and return spans; only the chain adds claims, so a cleaner
-    cannot overwrite another cleaner's decision.
+    For an HTML page the raw text is the whole visible page, a block a line
+    (:mod:`cleaners.document.linearise`); ``blocks`` say where each line stands
+    and carry its own links, and ``main`` is the main content the extractor
+    found (ranges of whole blocks). For a raw-text page everything is main
+    content and there are no blocks. Cleaners read the page and return spans;
+    only the chain adds claims, so a cleaner cannot overwrite another's decision.
     """
 
     def __init__(
@@ -54,17 +64,89 @@ class Page:
         domain: str | None = None,
         links: Mapping[str, str] | None = None,
         metadata: Mapping[str, Any] | None = None,
+        blocks: Sequence[Block] = (),
+        main: Sequence[tuple[int, int]] | None = None,
+        base_url: str | None = None,
     ) -> None:
         self.text = text
         self.url = url
         self.domain = domain
-        #: Anchor texts of the HTML page (whitespace-normalised) -> absolute URL.
-        self.links: Mapping[str, str] = links or {}
         self.metadata: Mapping[str, Any] = metadata or {}
+        self.blocks: Sequence[Block] = blocks
+        #: Main-content ranges, sorted and disjoint.
+        self.main: list[tuple[int, int]] = [(0, len(text))] if main is None else sorted(main)
+        self.base_url = base_url or url
+        self._links = links
+        self._block_starts = [b.start for b in blocks]
+        self._main_starts = [s for s, _ in self.main]
         self._starts: list[int] = []
         self._spans: list[Span] = []
+        self._line_cache: list[tuple[Line, bool]] | None = None
 
-    # -- claims ---------------------------------------------------------------
+    # -- links ------------------------------------------------------------------------------------
+
+    def link_url(self, link: Link) -> str | None:
+        """A link's absolute http(s) URL, resolved on demand (most links are never asked for)."""
+        url = urljoin(self.base_url or "", link.href)
+        return url if is_http(url) else None
+
+    @property
+    def links(self) -> Mapping[str, str]:
+        """Anchor text (whitespace-normalised) -> absolute URL, the first link of each text; built on first use."""
+        if self._links is None:
+            found: dict[str, str] = {}
+            for block in self.blocks:
+                for link in block.links:
+                    text = normalise_ws(self.text[link.start : link.end])
+                    if text and text not in found:
+                        url = self.link_url(link)
+                        if url:
+                            found[text] = url
+            self._links = found
+        return self._links
+
+    def anchors_in(self, start: int, end: int) -> list[Link]:
+        """The links whose anchor text lies inside ``[start, end)``, in page order, URLs not yet resolved."""
+        out: list[Link] = []
+        i = max(0, bisect.bisect_right(self._block_starts, start) - 1)
+        while i < len(self.blocks) and self.blocks[i].start < end:
+            out.extend(link for link in self.blocks[i].links if start <= link.start and link.end <= end)
+            i += 1
+        return out
+
+    def links_in(self, start: int, end: int) -> list[tuple[Link, str]]:
+        """The links whose anchor text lies inside ``[start, end)``, with their http(s) URLs, in page order."""
+        return [(link, url) for link in self.anchors_in(start, end) if (url := self.link_url(link))]
+
+    def block_at(self, pos: int) -> Block | None:
+        i = bisect.bisect_right(self._block_starts, pos) - 1
+        if i >= 0 and self.blocks[i].start <= pos < self.blocks[i].end:
+            return self.blocks[i]
+        return None
+
+    def item_at(self, pos: int) -> int:
+        """The list item, table row or card the text at ``pos`` belongs to (0: none, or a raw-text page)."""
+        block = self.block_at(pos)
+        return block.item if block is not None else 0
+
+    def link_url_in(self, start: int, end: int, title: str | None = None) -> str | None:
+        """The URL a headline at ``[start, end)`` links to: the first link inside it, else one with its text."""
+        inside = self.links_in(start, end)
+        if inside:
+            return inside[0][1]
+        return self.links.get(title) if title else None
+
+    # -- main content -----------------------------------------------------------------------------
+
+    def in_main(self, start: int, end: int | None = None) -> bool:
+        """True when ``[start, end)`` (or the position ``start``) overlaps the main content."""
+        end = start + 1 if end is None else end
+        i = bisect.bisect_right(self._main_starts, start) - 1
+        if i >= 0 and self.main[i][1] > start:
+            return True
+        return i + 1 < len(self.main) and self.main[i + 1][0] < end
+
+    # -- claims -----------------------------------------------------------------------------------
 
     @property
     def spans(self) -> list[Span]:
@@ -84,7 +166,7 @@ class Page:
         self._starts.insert(i, span.start)
         self._spans.insert(i, span)
 
-    # -- views of the unclaimed text --------------------------------------------
+    # -- views of the unclaimed text ----------------------------------------------------------------
 
     def free_ranges(self) -> Iterator[tuple[int, int]]:
         """Maximal unclaimed ranges, in order (may contain only whitespace)."""
@@ -96,11 +178,47 @@ class Page:
         if pos < len(self.text):
             yield pos, len(self.text)
 
-    def lines(self) -> Iterator[Line]:
-        """Unclaimed pieces of lines, stripped; a line cut by a claim yields two pieces."""
-        text = self.text
-        for lo, hi in self.free_ranges():
-            for m in _LINE_RE.finditer(text, lo, hi):
+    def _all_lines(self) -> list[tuple[Line, bool]]:
+        """Every line of the text, stripped, with whether it is main content: split once per page."""
+        if self._line_cache is None:
+            text = self.text
+            cache: list[tuple[Line, bool]] = []
+            for m in _LINE_RE.finditer(text):
                 s, e = trim(text, *m.span())
                 if s < e:
-                    yield Line(s, e, text[s:e])
+                    cache.append((Line(s, e, text[s:e]), self.in_main(s, e)))
+            self._line_cache = cache
+        return self._line_cache
+
+    def lines(self, *, main: bool = False) -> Iterator[Line]:
+        """Unclaimed pieces of lines, stripped; a line cut by a claim yields two pieces.
+
+        ``main=True``: only lines in the main content (the article, as the
+        extractor or a site profile found it).
+        """
+        text = self.text
+        spans = self._spans
+        k = 0
+        for line, in_main in self._all_lines():
+            if main and not in_main:
+                continue
+            while k < len(spans) and spans[k].end <= line.start:
+                k += 1
+            if k == len(spans) or spans[k].start >= line.end:
+                yield line  # untouched by any claim: the cached line itself
+                continue
+            # Claims cut this line: the free pieces between them.
+            pos, j = line.start, k
+            while pos < line.end:
+                while j < len(spans) and spans[j].end <= pos:
+                    j += 1
+                cut = min(line.end, spans[j].start) if j < len(spans) else line.end
+                if cut > pos:
+                    s, e = trim(text, pos, cut)
+                    if s < e and (not main or self.in_main(s, e)):
+                        yield Line(s, e, text[s:e])
+                if j < len(spans) and spans[j].start < line.end:
+                    pos = max(pos, spans[j].end)
+                    j += 1
+                else:
+                    break

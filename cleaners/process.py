@@ -8,13 +8,17 @@ the same page gives the same result whichever way it arrives.
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from cleaners.chain import CleanerChain
-from cleaners.document.errors import InputError
-from cleaners.document.extract import Extracted
+from cleaners.chain import CleanerChain, CleanResult
+from cleaners.document.document import Document
+from cleaners.document.errors import ExtractionError, InputError
 from cleaners.document.files import decode_page
+from cleaners.document.linearise import Block
+from cleaners.labels import BODY
 from cleaners.page import Page
 from cleaners.record import FIELDS, empty_record, error_record
 from cleaners.urls import host_of
@@ -23,7 +27,11 @@ logger = logging.getLogger(__name__)
 
 
 class Extractor(Protocol):
-    def extract(self, html: str, url: str | None = None) -> Extracted: ...
+    """Decides which blocks of a linearised page are main content (see :class:`TrafilaturaExtractor`)."""
+
+    def main_override(self, doc: Document) -> Collection[object]: ...
+
+    def main_flags(self, doc: Document, text: str, blocks: Sequence[Block]) -> list[bool]: ...
 
 
 @dataclass
@@ -38,6 +46,85 @@ class Cleaned:
         return self.raw_text is not None
 
 
+def main_ranges(blocks: Sequence[Block], flags: Sequence[bool]) -> list[tuple[int, int]]:
+    """Runs of main blocks as ``(start, end)`` ranges of the page text."""
+    ranges: list[tuple[int, int]] = []
+    run_start: int | None = None
+    run_end = 0
+    for block, flag in zip(blocks, flags, strict=True):
+        if flag:
+            if run_start is None:
+                run_start = block.start
+            run_end = block.end
+        elif run_start is not None:
+            ranges.append((run_start, run_end))
+            run_start = None
+    if run_start is not None:
+        ranges.append((run_start, run_end))
+    return ranges
+
+
+def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor) -> Cleaned:
+    """Linearise a parsed page, find its main content, run the chain over the whole page text."""
+    try:
+        text, blocks = doc.linearise(extractor.main_override(doc))
+        if not text.strip():
+            raise ExtractionError("no visible text in the HTML")
+        flags = extractor.main_flags(doc, text, blocks)
+    except InputError as exc:
+        return Cleaned(empty_record([error_record("extract", str(exc))]), None)
+    errors = []
+    if not any(flags):
+        errors.append(error_record("extract", "no main content found: the extractor kept nothing, the body is empty"))
+    declared = doc.declared
+    title = declared.title or doc.searched.title
+    page = Page(
+        text,
+        url=doc.url,
+        domain=doc.domain,
+        metadata={"title": title, "published": declared.date},
+        blocks=blocks,
+        main=main_ranges(blocks, flags),
+        base_url=doc.base_url,
+    )
+    result = chain.run(page)
+    published = declared.date or printed_date(result) or doc.searched.date
+    author = declared.author or (doc.searched.author if "searched" in doc.__dict__ else None)
+    record = {"title": title, "published": published, "author": author, "language": doc.language, **result.to_dict()}
+    record["errors"] = errors + record["errors"]
+    return Cleaned({k: record[k] for k in FIELDS}, text)
+
+
+#: A body line with this many words is article prose: a printed date comes before it.
+PARAGRAPH_WORDS = 8
+
+
+def printed_date(result: CleanResult) -> str | None:
+    """The date a page prints over its article: a date stamp claimed before the first paragraph of the body.
+
+    Pages that declare no date in their metadata usually print one under the
+    headline (``GMT 11:20 2017 Thursday ,14 December``, ``May 6, 2024 at 12:42
+    p.m.``). That is the article's date; a date found by searching the whole
+    page may be any date the article mentions.
+    """
+    text = result.text
+    body_start = len(text)
+    for seg in result.segments():
+        if seg.label == BODY:
+            for line in re.finditer(r"[^\n]+", text[seg.start : seg.end]):
+                if len(line.group().split()) >= PARAGRAPH_WORDS:
+                    body_start = seg.start + line.start()
+                    break
+            if body_start < len(text):
+                break
+    for span in result.spans:
+        if span.start >= body_start:
+            break
+        if span.reason == "meta.stamp" and span.data.get("published"):
+            return str(span.data["published"])[:10]
+    return None
+
+
 def clean_content(
     chain: CleanerChain,
     content: str,
@@ -46,31 +133,17 @@ def clean_content(
     extractor: Extractor | None = None,
     url: str | None = None,
 ) -> Cleaned:
-    """Extract (HTML only) and clean; never raises for a bad page."""
-    extracted = Extracted(text=content)
-    if is_html:
-        if extractor is None:
-            raise TypeError("clean_content: an extractor is needed for HTML")
-        try:
-            extracted = extractor.extract(content, url=url)
-        except InputError as exc:
-            return Cleaned(empty_record([error_record("extract", str(exc))]), None)
-    page = Page(
-        extracted.text,
-        url=url,
-        domain=host_of(url),
-        links=extracted.links,
-        metadata={"title": extracted.title, "published": extracted.published},
-    )
-    result = chain.run(page).to_dict()
-    record: dict[str, Any] = {
-        "title": extracted.title,
-        "published": extracted.published,
-        "author": extracted.author,
-        "language": extracted.language,
-        **result,
-    }
-    return Cleaned({k: record[k] for k in FIELDS}, extracted.text)
+    """Clean one page (HTML, or raw text handed straight to the chain); never raises for a bad page."""
+    if not is_html:
+        page = Page(content, url=url, domain=host_of(url))
+        return Cleaned({**empty_record([]), **chain.run(page).to_dict()}, content)
+    if extractor is None:
+        raise TypeError("clean_content: an extractor is needed for HTML")
+    try:
+        doc = Document.parse(content, url)
+    except InputError as exc:
+        return Cleaned(empty_record([error_record("extract", str(exc))]), None)
+    return clean_document(chain, doc, extractor)
 
 
 def clean_file(name: str, data: bytes, chain: CleanerChain, extractor: Extractor, max_bytes: int) -> Cleaned:

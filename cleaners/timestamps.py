@@ -119,8 +119,8 @@ def find_timestamps(text: str, start: int = 0, end: int | None = None) -> Iterat
             # Not inside a word or number: "x12017-11-05" is not a date.
             if m.start() > 0 and text[m.start() - 1].isdigit():
                 continue
-            if m.end() < len(text) and text[m.end()].isdigit():
-                continue
+            if m.end() < len(text) and text[m.end()].isdigit() and text[m.end() - 1].isdigit():
+                continue  # (a stamp ending in a month name may be glued to a headline that opens with a number)
             found.append((m.start(), -m.end(), m))
     found.sort()
     pos = -1

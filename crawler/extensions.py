@@ -27,10 +27,12 @@ def summary(stats: dict[str, Any]) -> str:
 
     errors = group("sieve/errors/")
     spans = group("sieve/spans/")
+    why = group("sieve/skipped/not_article/")
     return (
         f"{count('sieve/pages')} pages, {count('sieve/articles')} cleaned; "
-        f"skipped {count('sieve/skipped/not_article')} non-article and {count('sieve/skipped/not_html')} non-HTML "
-        f"responses; {sum(errors.values())} errors"
+        f"skipped {count('sieve/skipped/not_article')} non-article"
+        + (" (" + ", ".join(f"{k} {v}" for k, v in why.items()) + ")" if why else "")
+        + f" and {count('sieve/skipped/not_html')} non-HTML responses; {sum(errors.values())} errors"
         + (" (" + ", ".join(f"{k} {v}" for k, v in errors.items()) + ")" if errors else "")
         + "; spans: "
         + (", ".join(f"{k} {v}" for k, v in spans.items()) or "none")

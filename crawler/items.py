@@ -17,4 +17,11 @@ class PageItem(Fetched, CleaningInfo, Record):
     into it) and the output-record fields. ``content`` is None when the fetch
     itself failed; ``errors`` then says why. Exports use ``FEED_EXPORT_FIELDS``,
     so ``-O out.jsonl`` carries the output record, not the page.
+
+    ``require_article`` asks ``CleanPipeline`` to keep the page only if it is
+    an article (the decision is made on the page it parses anyway), with the
+    site's ``article_pattern`` as one signal; neither is stored.
     """
+
+    require_article: bool = False
+    article_pattern: str | None = None

@@ -9,10 +9,11 @@ COMMANDS_MODULE = "crawler.commands"
 
 # -- the cleaner chain (ordered like ITEM_PIPELINES; lower runs first, None disables) --
 CLEANERS_BASE = {
-    "cleaners.builtin.HeadlineCleaner": 50,
     "cleaners.builtin.CopyrightCleaner": 100,
     "cleaners.builtin.RelatedLinksCleaner": 200,
     "cleaners.builtin.LinkListCleaner": 250,
+    # After the link lists: on a whole page, a "Most read" box may stand between the top and the headline.
+    "cleaners.builtin.HeadlineCleaner": 270,
     "cleaners.builtin.SourceCleaner": 300,
     "cleaners.builtin.CreditCleaner": 400,
     "cleaners.builtin.PromoCleaner": 500,
@@ -26,13 +27,12 @@ SIEVE_EXTRACTOR = "cleaners.document.extract.TrafilaturaExtractor"
 # trafilatura.extract keyword arguments. fast=True skips trafilatura's readability/justext
 # fallback: on the AEB benchmark it is both more precise and faster (benchmarks/aeb.py).
 SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {"fast": True}
-# Site profiles' article containers: {"domain": "CSS selector"} (subdomains match). The extractor looks the page's
-# site up itself (URL host, or canonical/og:url host for a saved file), so `scrapy clean` and a crawl agree.
-SIEVE_SITE_CONTAINERS: dict[str, str] = {
-    "arabstoday.net": ".article-body, .article-source, .related-news li, .footer-top, .footer-bottom",
-}
-# Spiders: a page with no article signal (JSON-LD type, og:type, the site's article URL pattern) is an article
-# only with this many characters of paragraph text; index pages are followed but not stored.
+# Site profiles (cleaners.sites.SiteProfile) beyond the `sieve.sites` entry points, as dotted paths. A profile's
+# `main` selector overrides the extractor's main content on its domain; the extractor finds the profile by the
+# page's own domain (a saved file's canonical URL), so `scrapy clean` and a crawl agree.
+SIEVE_SITES: list[str] = []
+# The article decision (cleaners.document.article): this much paragraph text counts as much as two other signals
+# (an h1, an article element, a date, an article-shaped URL); index pages are followed but not stored.
 SIEVE_ARTICLE_MIN_CHARS = 800
 # Largest page (or decompressed .gz) Sieve will clean; also the crawl's DOWNLOAD_MAXSIZE.
 SIEVE_MAX_BYTES = 10 * 1024 * 1024

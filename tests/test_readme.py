@@ -29,7 +29,7 @@ def test_readme_example_cleaner_claims_what_it_says():
         ("promo", "Sign up for our daily newsletter here"),
         ("body", "It voted to close the road."),
     ]
-    assert result["segments"][1]["cleaner"] == "NewsletterCleaner"
+    assert result["segments"][1]["cleaner"] == "readme_example.NewsletterCleaner"
 
 
 def test_ci_runs_the_readme_test_command_verbatim():

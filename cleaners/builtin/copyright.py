@@ -13,42 +13,71 @@ from cleaners.text import YEAR_RE, table_cells
 MAX_LEN = 200
 _QUOTES = '"“”«»„'
 
+_COPY = "©ⓒⒸ"
 # Where boilerplate may start inside a line: right after a lowercase letter,
 # digit or closing punctuation with no space, which is what bad text extraction
 # produces when it drops the block break ("...highwayMaintained and developed by").
 _GLUED_RE = re.compile(
     r"(?<=[a-z0-9.!?)\]])"
-    r"(?=(?:Maintained|Designed|Developed|Powered|Hosted|All [Rr]ights [Rr]eserved|Copyright|©))"
+    rf"(?=(?:Maintained|Designed|Developed|Powered|Hosted|All [Rr]ights [Rr]eserved|Copyright|[{_COPY}]))"
 )
 _CREDIT_RE = re.compile(
     r"(?:(?:Site|Website|Web site|This site|Theme)\s(?:is\s)?(?i:maintained|designed|developed|powered|hosted|built))"
-    r"|(?:Maintained|Designed|Developed|Powered|Hosted|Built|Created|Managed)"
+    r"|(?:Proudly [Pp]owered|Maintained|Designed|Developed|Powered|Hosted|Built|Created|Managed)"
     r"(?: and (?:developed|designed|maintained|hosted|managed|powered))? by\s+\S",
 )
-_RIGHTS_RE = re.compile(r"\ball rights reserved\b|\bكل الحقوق محفوظة|\bجميع الحقوق محفوظة", re.I)
-_COPYRIGHT_START_RE = re.compile(r"(?:©|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:©|\(c\)|(?:19|20)\d\d))", re.I)
+# "All rights reserved" in the languages of the pages Sieve meets, and the notices that say the same.
+_RIGHTS_RE = re.compile(
+    r"\ball rights reserved\b|كل الحقوق محفوظة|جميع الحقوق محفوظة|\btous droits réservés\b"
+    r"|\btodos los derechos reservados\b|\btodos os direitos reservados\b|\balle rechte vorbehalten\b"
+    r"|\btutti i diritti riservati\b|все права защищены|版权所有|版權所有|無断転載|무단\s?전재|재배포\s?금지"
+    r"|\bhak cipta dilindungi",
+    re.I,
+)
+_COPYRIGHT_START_RE = re.compile(
+    rf"(?:[{_COPY}]|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:[{_COPY}]|\(c\)|(?:19|20)\d\d)|저작권자)", re.I
+)
 # "Developed by the courts, the rule is older than the internet." is a sentence:
 # a credit line names someone and stops, it does not go on with a clause.
 _CLAUSE_RE = re.compile(r",\s+(?:the|a|an|it|its|he|she|they|we|this|that|these|those|which|who|but|and then)\b", re.I)
 # Words that may follow "Copyright 2021" in lower case in a notice ("Copyright 2021 by X").
 _NOTICE_WORDS = frozenset({"by", "all", "and", "the"})
+# Words that may follow "All rights reserved" in lower case in a notice ("All rights reserved to X").
+_RIGHTS_TAIL_WORDS = frozenset({"to", "by", "for", "worldwide", "in", "and", "reserved"})
 
 
 def boilerplate_reason(text: str) -> str | None:
-    """Why ``text`` (a whole line, or the tail of one) is boilerplate, or None."""
+    """The reason code for ``text`` (a whole line, or the tail of one) being boilerplate, or None."""
     if len(text) > MAX_LEN or any(q in text for q in _QUOTES):
         return None
     words = text.split()
     if _CREDIT_RE.match(text) and len(words) <= 12 and not _CLAUSE_RE.search(text):
-        return "site credit line"
+        return "copyright.credit"
     m = _COPYRIGHT_START_RE.match(text)
     if m and not _is_prose(text[m.end() :], len(words)):
-        return "copyright notice"
-    if _RIGHTS_RE.search(text) and len(text.split()) <= 25:
-        return "all-rights-reserved notice"
-    if "©" in text and YEAR_RE.search(text) and len(text.split()) <= 20:
-        return "copyright notice"
+        return "copyright.notice"
+    if len(words) <= 25:
+        m = _RIGHTS_RE.search(text)
+        if m and _is_rights_notice(text[: m.start()], text[m.end() :]):
+            return "copyright.rights"
+    if any(c in text for c in _COPY) and YEAR_RE.search(text) and len(words) <= 20:
+        return "copyright.notice"
     return None
+
+
+def _is_rights_notice(before: str, after: str) -> bool:
+    """ "All rights reserved" as a notice, not as words of a sentence.
+
+    A notice opens the line or follows a full stop, a bar, a dash, a year or
+    ©; "the landlord said all rights reserved under the lease ..." has a word
+    of the sentence right before it, and "All rights reserved under the
+    traders' leases would be honoured" goes on in lower case.
+    """
+    before = before.rstrip()
+    if before and (before[-1].isalpha() or before[-1] == ","):
+        return False
+    first = after.strip(" .,:;-–—|").split(maxsplit=1)
+    return not (first and first[0][:1].islower() and first[0] not in _RIGHTS_TAIL_WORDS)
 
 
 def _is_prose(rest: str, n_words: int) -> bool:
@@ -64,11 +93,14 @@ def _is_prose(rest: str, n_words: int) -> bool:
 
 
 class CopyrightCleaner(Cleaner):
-    """Claims copyright, "all rights reserved" and "developed by" lines.
+    """Claims copyright, "all rights reserved" and "developed by" lines, every copy, wherever they stand.
 
     Only whole lines (or a line's tail glued on by extraction) are claimed, and
     never a line carrying quotation marks, so a body sentence quoting "all
-    rights reserved" stays body.
+    rights reserved" stays body; nor a line where the phrase is words of a
+    sentence ("... said all rights reserved under the lease would be honoured").
+    Reason codes: ``copyright.credit``, ``copyright.notice``, ``copyright.rights``,
+    ``copyright.table-row`` and ``copyright.glued`` (the kind in the span's data).
     """
 
     label = "boilerplate"
@@ -81,7 +113,7 @@ class CopyrightCleaner(Cleaner):
                 # the row is boilerplate when every cell is.
                 reasons = [boilerplate_reason(cell) for cell in cells]
                 if cells and all(reasons):
-                    yield self.span(line.start, line.end, f"table row: {reasons[0]}")
+                    yield self.span(line.start, line.end, "copyright.table-row", kind=reasons[0])
                 continue
             reason = boilerplate_reason(line.text)
             if reason:
@@ -92,5 +124,5 @@ class CopyrightCleaner(Cleaner):
                 tail = line.text[m.start() :]
                 reason = boilerplate_reason(tail)
                 if reason:
-                    yield self.span(line.start + m.start(), line.end, reason + " (glued to the previous line)")
+                    yield self.span(line.start + m.start(), line.end, "copyright.glued", kind=reason)
                     break

@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from cleaners.base import Cleaner
+from cleaners.base import LineCleaner
 from cleaners.builtin.agencies import CAPTION_CREDITS as _AGENCIES
 from cleaners.builtin.agencies import PICTURE_AGENCIES as _PICTURE_AGENCIES
-from cleaners.page import Page, Span
+from cleaners.page import Line, Page
 
 MAX_WORDS = 40
 
@@ -45,28 +44,28 @@ _CREDIT_TAIL_RE = re.compile(
 
 
 def credit_reason(text: str) -> str | None:
-    """Why a whole line is a credit or contact line, or None."""
+    """The reason code for a whole line being a credit or contact line, or None."""
     words = len(text.split())
     if words > MAX_WORDS:
         return None
     if _CONTRIBUTED_RE.search(text):
-        return "contributor line"
+        return "credit.contributor"
     if _CREDIT_START_RE.match(text):
-        return "credit or contact line"
+        return "credit.contact"
     if _FOLLOW_AUTHOR_RE.search(text):
-        return "author bio or contact line"
+        return "credit.bio"
     if words <= 25 and _EMAIL_RE.search(text) and (words == 1 or _CONTACT_WORDS_RE.search(text)):
-        return "reporter contact line"
+        return "credit.reporter-contact"
     if _HANDLE_LINE_RE.fullmatch(text):
-        return "social handle line"
+        return "credit.handle"
     if words <= 25 and _PHOTO_START_RE.match(text):
-        return "photo credit"
+        return "credit.photo"
     if _CREDIT_TAIL_RE.search(text) and not text.endswith(("”", '"')):
-        return "caption ending in a photo credit"
+        return "credit.caption"
     return None
 
 
-class CreditCleaner(Cleaner):
+class CreditCleaner(LineCleaner):
     """Claims credit lines that are not article text, as ``source``.
 
     Contributor lines ("X contributed reporting from Y", "Contributing: X",
@@ -81,8 +80,6 @@ class CreditCleaner(Cleaner):
 
     label = "source"
 
-    def find(self, page: Page) -> Iterator[Span]:
-        for line in page.lines():
-            reason = credit_reason(line.text)
-            if reason:
-                yield self.span(line.start, line.end, reason, credits=line.text)
+    def reason(self, line: Line, page: Page) -> tuple[str, dict[str, str]] | None:
+        code = credit_reason(line.text)
+        return (code, {"credits": line.text}) if code else None

@@ -9,7 +9,7 @@ from cleaners.base import Cleaner
 from cleaners.page import Page, Span
 from cleaners.text import tokens
 
-#: Only the first few unclaimed lines are looked at: a headline opens the text.
+#: Only the first few unclaimed lines of the main content are looked at: a headline opens the article.
 HEAD_LINES = 4
 MAX_KICKER_WORDS = 5
 
@@ -37,7 +37,7 @@ class HeadlineCleaner(Cleaner):
     The headline is already the record's ``title`` (from the page metadata);
     in the text it is a repeat, not article body. A line is the headline when
     it matches the metadata title (see :func:`matches_title`) and is among the
-    first unclaimed lines. Up to two very short lines above it (a section
+    first unclaimed lines of the main content. Up to two very short lines above it (a section
     "kicker" such as "Review" or "immunology") go with it. Raw-text pages have
     no metadata title, so nothing is claimed on them.
     """
@@ -49,7 +49,7 @@ class HeadlineCleaner(Cleaner):
         if not title:
             return
         head = []
-        for line in page.lines():
+        for line in page.lines(main=True):
             head.append(line)
             if len(head) >= HEAD_LINES:
                 break
@@ -58,6 +58,6 @@ class HeadlineCleaner(Cleaner):
                 above = head[:i]
                 if len(above) <= 2 and all(len(x.text.split()) <= MAX_KICKER_WORDS for x in above):
                     for x in above:
-                        yield self.span(x.start, x.end, "section kicker above the headline")
-                yield self.span(line.start, line.end, "headline repeated from the page title")
+                        yield self.span(x.start, x.end, "headline.kicker")
+                yield self.span(line.start, line.end, "headline.repeated")
                 return

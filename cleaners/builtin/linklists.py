@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
-from urllib.parse import urlsplit
+from collections.abc import Callable, Iterator
 
 from cleaners.base import Cleaner
+from cleaners.builtin.related import POPULAR_RE
+from cleaners.document.article import is_article_url
 from cleaners.page import Line, Page, Span
 from cleaners.text import normalise_ws
 from cleaners.urls import site_of
@@ -15,15 +16,11 @@ MIN_RUN = 3
 MIN_ANCHOR_WORDS = 3
 #: A teaser may follow the linked headline on the same line; an article paragraph is longer.
 MAX_TEASER_WORDS = 20
+#: Lines of the same list item that may follow a linked headline as its teaser (or date).
+MAX_TEASER_LINES = 2
 MAX_HEADER_WORDS = 6
 MAX_HEADLINE_WORDS = 30
 _BULLET_RE = re.compile(r"[-–—•*·]\s+")
-_ARTICLE_SEGMENT_RE = re.compile(r"[^/]*-[^/]*-[^/]*|[^/]*\d{4,}[^/]*")
-
-
-def is_article_url(url: str) -> bool:
-    """A path with a slug ("/news/x-y-z") or a long number ("/story/12345"): an article, not a section front."""
-    return any(_ARTICLE_SEGMENT_RE.fullmatch(seg) for seg in urlsplit(url).path.split("/") if seg)
 
 
 class LinkListCleaner(Cleaner):
@@ -31,26 +28,105 @@ class LinkListCleaner(Cleaner):
 
     Related-article blocks often have no header the :class:`RelatedLinksCleaner`
     knows, or their items carry a teaser after the headline ("- Pats place X on
-    IR New England's roster is re-shuffling"). A line belongs to such a run when
-    it starts (after a bullet) with the text of a link of at least three words
-    that points to an article URL on the page's own site (not the page itself),
-    is a headline (not a linked sentence ending in a full stop), and at most a
-    short teaser follows. A run of article paragraphs that happen
-    to open with a link has long paragraphs after the link and is left alone. A
-    short line right above a run is its header ("DON'T MISS", "Popular on X").
-    Needs the page's URL and links, so it does nothing on raw-text pages.
+    IR New England's roster is re-shuffling", or the teaser on a line of its own
+    inside the same list item). A line belongs to such a run when it starts
+    (after a bullet) with a link of at least three words that points to an
+    article URL on the page's own site (not the page itself), is a headline (not
+    a linked sentence ending in a full stop), and at most a short teaser
+    follows. A run of article paragraphs that happen to open with a link has
+    long paragraphs after the link and is left alone. A short line right above
+    a run is its header ("DON'T MISS", "You may also like..."); a run under a
+    popular-list header ("Most read", "Trending") is not related and is left
+    alone. Needs the page's URL
+    (a saved page's own canonical URL does) and its links.
     """
 
     label = "related"
 
     def find(self, page: Page) -> Iterator[Span]:
-        if not page.url or not page.links:
+        if not page.url:
             return
         lines = list(page.lines())
-        # Only anchors that could open one of the lines are worth checking (a page has hundreds).
-        openers = {w[0].lower() for w in (_BULLET_RE.sub("", ln.text, count=1).split()[:1] for ln in lines) if w}
         site = site_of(page.url)
         own = page.url.split("#")[0].rstrip("/")
+
+        def same_site_article(url: str) -> bool:
+            return site_of(url) == site and url.split("#")[0].rstrip("/") != own and is_article_url(url)
+
+        if page.blocks:
+            hits = [self._block_link_at_start(page, line, same_site_article) for line in lines]
+        else:
+            hits = self._anchor_hits(page, lines, same_site_article)
+        # An entry is a hit line and the lines of the same list item after it (a teaser on a line of its own).
+        entries: list[tuple[int, int, tuple[str, str]]] = []  # (first line, last line, (anchor, url))
+        i = 0
+        while i < len(lines):
+            hit = hits[i]
+            if hit is None:
+                entries.append((i, i, ("", "")))
+                i += 1
+                continue
+            j = i
+            item = page.item_at(lines[i].start)
+            while (
+                item
+                and j + 1 < len(lines)
+                and j - i < MAX_TEASER_LINES
+                and hits[j + 1] is None
+                and page.item_at(lines[j + 1].start) == item
+                and len(lines[j + 1].text.split()) <= MAX_TEASER_WORDS
+            ):
+                j += 1
+            entries.append((i, j, hit))
+            i = j + 1
+        k = 0
+        while k < len(entries):
+            if not entries[k][2][0]:
+                k += 1
+                continue
+            m = k
+            while m < len(entries) and entries[m][2][0]:
+                m += 1
+            first_line = entries[k][0]
+            popular = first_line > 0 and POPULAR_RE.fullmatch(lines[first_line - 1].text) is not None
+            if m - k >= MIN_RUN and not popular:
+                if first_line > 0 and hits[first_line - 1] is None and self._is_header(lines[first_line - 1].text):
+                    header = lines[first_line - 1]
+                    yield self.span(header.start, header.end, "related.link-list-header", header=header.text)
+                for first, last, (anchor, url) in entries[k:m]:
+                    yield self.span(
+                        lines[first].start, lines[last].end, "related.same-site-link",
+                        title=anchor, published=None, url=url,
+                    )  # fmt: skip
+            k = m
+
+    @staticmethod
+    def _block_link_at_start(page: Page, line: Line, wanted: Callable[[str], bool]) -> tuple[str, str] | None:
+        """The page's own link opening ``line`` (after a bullet), if it is a same-site article headline."""
+        text = line.text
+        m = _BULLET_RE.match(text)
+        offset = line.start + (m.end() if m else 0)
+        anchors = page.anchors_in(offset, line.end)
+        if not anchors or anchors[0].start != offset:
+            return None
+        link = anchors[0]
+        anchor = normalise_ws(page.text[link.start : link.end])
+        words = anchor.split()
+        if len(words) < MIN_ANCHOR_WORDS or len(words) > MAX_HEADLINE_WORDS:
+            return None
+        if anchor.endswith(".") or ". " in anchor:
+            return None  # a linked sentence is article text, not a headline
+        rest = page.text[link.end : line.end]
+        if rest.lstrip().startswith(".") or len(rest.split()) > MAX_TEASER_WORDS:
+            return None
+        url = page.link_url(link)
+        return (anchor, url) if url and wanted(url) else None
+
+    @staticmethod
+    def _anchor_hits(page: Page, lines: list[Line], wanted: Callable[[str], bool]) -> list[tuple[str, str] | None]:
+        """For a page given anchor texts only (no blocks): lines that open with the text of a wanted link."""
+        # Only anchors that could open one of the lines are worth checking.
+        openers = {w[0].lower() for w in (_BULLET_RE.sub("", ln.text, count=1).split()[:1] for ln in lines) if w}
         by_first: dict[str, list[tuple[str, str]]] = {}
         for anchor, url in page.links.items():
             words = anchor.split()
@@ -58,45 +134,24 @@ class LinkListCleaner(Cleaner):
                 continue
             if anchor.endswith(".") or ". " in anchor or len(words) > MAX_HEADLINE_WORDS:
                 continue  # a linked sentence is article text, not a headline
-            if site_of(url) == site and url.split("#")[0].rstrip("/") != own and is_article_url(url):
+            if wanted(url):
                 by_first.setdefault(words[0].lower(), []).append((anchor, url))
-        if not by_first:
-            return
-        hits = [self._link_at_start(line, by_first) for line in lines]
-        i = 0
-        while i < len(lines):
-            if hits[i] is None:
-                i += 1
-                continue
-            j = i
-            while j < len(lines) and hits[j] is not None:
-                j += 1
-            if j - i >= MIN_RUN:
-                if i > 0 and hits[i - 1] is None and self._is_header(lines[i - 1].text):
-                    yield self.span(lines[i - 1].start, lines[i - 1].end, "header of a list of same-site article links")
-                for k in range(i, j):
-                    anchor, url = hits[k]  # type: ignore[misc]
-                    yield self.span(
-                        lines[k].start, lines[k].end, "headline linking to another article of the site",
-                        title=anchor, published=None, url=url,
-                    )  # fmt: skip
-            i = j
-
-    @staticmethod
-    def _link_at_start(line: Line, by_first: dict[str, list[tuple[str, str]]]) -> tuple[str, str] | None:
-        text = normalise_ws(line.text)
-        m = _BULLET_RE.match(text)
-        if m:
-            text = text[m.end() :]
-        words = text.split()
-        if not words:
-            return None
-        for anchor, url in by_first.get(words[0].lower(), ()):
-            rest = text[len(anchor) :] if text.startswith(anchor) else None
-            # "Linked first sentence. More text." is a paragraph whose opening is a link.
-            if rest is not None and not rest.startswith(".") and len(rest.split()) <= MAX_TEASER_WORDS:
-                return anchor, url
-        return None
+        hits: list[tuple[str, str] | None] = []
+        for line in lines:
+            text = normalise_ws(line.text)
+            m = _BULLET_RE.match(text)
+            if m:
+                text = text[m.end() :]
+            words = text.split()
+            found = None
+            for anchor, url in by_first.get(words[0].lower(), ()) if words else ():
+                rest = text[len(anchor) :] if text.startswith(anchor) else None
+                # "Linked first sentence. More text." is a paragraph whose opening is a link.
+                if rest is not None and not rest.startswith(".") and len(rest.split()) <= MAX_TEASER_WORDS:
+                    found = (anchor, url)
+                    break
+            hits.append(found)
+        return hits
 
     @staticmethod
     def _is_header(text: str) -> bool:

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
-from cleaners.base import Cleaner
-from cleaners.page import Page, Span
+from cleaners.base import LineCleaner
+from cleaners.page import Line, Page
 from cleaners.text import YEAR_RE, tokens
 from cleaners.timestamps import MONTHS, WEEKDAYS, find_timestamps
 
@@ -93,7 +92,7 @@ def _is_image_url(url: str) -> bool:
 
 
 def meta_reason(text: str, page_url: str | None = None) -> str | None:
-    """Why a whole line is page metadata, or None.
+    """The reason code for a whole line being page metadata, or None.
 
     A bare URL counts only when it is the page's own address or an image file:
     a list of links in the article is content.
@@ -101,17 +100,17 @@ def meta_reason(text: str, page_url: str | None = None) -> str | None:
     if _URL_LINE_RE.fullmatch(text) and (
         _is_image_url(text) or (page_url and text.rstrip("/") == page_url.rstrip("/"))
     ):
-        return "bare URL of the page or an image"
+        return "meta.url"
     if _READING_TIME_RE.fullmatch(text.strip(" .")):
-        return "reading time"
+        return "meta.reading-time"
     if len(text.split()) <= 30 and _LABEL_LINE_RE.match(text):
-        return "tag or category line"
+        return "meta.tags"
     if is_stamp_line(text):
-        return "date or byline stamp"
+        return "meta.stamp"
     return None
 
 
-class MetaLineCleaner(Cleaner):
+class MetaLineCleaner(LineCleaner):
     """Claims lines that are page metadata rather than article text.
 
     Date and time stamps ("Updated: Tue., Nov. 19, 2019", "2019-11-19T08:57:40+01:00",
@@ -124,8 +123,10 @@ class MetaLineCleaner(Cleaner):
 
     label = "boilerplate"
 
-    def find(self, page: Page) -> Iterator[Span]:
-        for line in page.lines():
-            reason = meta_reason(line.text, page.url)
-            if reason:
-                yield self.span(line.start, line.end, reason)
+    def reason(self, line: Line, page: Page) -> str | tuple[str, dict[str, str]] | None:
+        code = meta_reason(line.text, page.url)
+        if code == "meta.stamp":
+            stamp = next(find_timestamps(line.text), None)
+            if stamp is not None and stamp.published:
+                return code, {"published": stamp.published}
+        return code

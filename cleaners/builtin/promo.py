@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
-from cleaners.base import Cleaner
-from cleaners.page import Page, Span
+from cleaners.base import LineCleaner
+from cleaners.page import Line, Page
 
 #: A call to action is a short line; a long one that mentions a newsletter is prose.
 MAX_WORDS = 45
@@ -16,12 +15,15 @@ _WIDGET_RE = re.compile(
     r"(?:\d+\s)?comments?|comment|leave a (?:comment|reply)|add (?:a )?comment|view comments|show comments"
     r"|explore further|print(?: this)?(?: article| page| story)?|order reprints|reprints?(?: & permissions)?"
     r"|share(?: this)?(?: article| story| post| page)?|share on (?:facebook|twitter|linkedin|whatsapp)|tweet|email"
+    r"|(?:share(?: this)?(?: article| story| post| page)?\s?[:：]?\s?)?(?:(?:facebook|twitter|x|whatsapp|telegram"
+    r"|linkedin|reddit|pinterest|e-?mail|print|copy link)(?:\s?[|,·•/]\s?|\s)?){2,8}"
     r"|advertisement|advertising|sponsored(?: content)?|paid content|ad feedback"
     r"|thanks? (?:you )?for signing up!?|thank you|there was an error processing your subscription\.?"
     r"|an error has occurred,? please try again(?: later)?\.?|this article has been sent to"
     r"|tell us what you think\W*|skip (?:to content|ad)|continue reading(?: below)?"
     r"|story continues below(?: advertisement)?|scroll to continue(?: with content)?|read the full story"
-    r"|keep an eye on your inbox\b.*|(?:opens in (?:a )?new (?:window|tab))",
+    r"|keep an eye on your inbox\b.*|(?:opens in (?:a )?new (?:window|tab))"
+    r"|subscribe(?: now)?|sign up(?: now)?|sign in|log in|newsletters?",
     re.I,
 )
 # A line that opens with a call to action and names a channel to act on.
@@ -34,9 +36,9 @@ _CTA_RE = re.compile(
 # The channel is what the call acts on: "on Instagram", "to our newsletter", "the app" (not "Get this: Facebook ...").
 _CHANNEL_RE = re.compile(
     r"\b(?:on|to|via|at|in|for|from|with|our|the|this|free|daily|weekly)\s+(?:[\w'’+.-]+\s+){0,3}?"
-    r"(?:newsletters?|inbox|e-?mail alerts?|twitter|facebook|instagram|youtube|linkedin|pinterest|tiktok"
-    r"|whatsapp|telegram|podcasts?|apple podcasts|itunes|spotify|rss|app|subscription|subscribers?|click(?:ing)? here"
-    r"|our channel)\b",
+    r"(?:newsletters?|digest|briefing|inbox|e-?mail alerts?|twitter|facebook|instagram|youtube|linkedin|pinterest"
+    r"|tiktok|whatsapp|telegram|podcasts?|apple podcasts|itunes|spotify|rss|app|subscription|subscribers?"
+    r"|click(?:ing)? here|our channel)\b",
     re.I,
 )
 # Phrases that only ever appear in promotion, wherever they sit in a short line.
@@ -50,6 +52,7 @@ _NEWSLETTER_TITLE_RE = re.compile(r"\bnewsletters?\W*$", re.I)
 _PHRASE_RE = re.compile(
     r"delivered (?:right )?(?:to|in) your inbox|right in your inbox|sign up for (?:our|free)\b|subscribe to our"
     r"|(?:sign up|subscribe) (?:to|for) (?:the |our )?(?:\w+ ){0,4}newsletters?"
+    r"|^(?:sign up|subscribe) (?:to|for) (?:the |our )?(?:[\w'’]+ ){0,4}(?:digest|briefing|bulletin)\b"
     r"|click here|tap here|non-commercial use only|(?:may|might|will) (?:get|earn|receive) a (?:small )?"
     r"(?:share|commission)|affiliate (?:links?|commission)|if you (?:buy|purchase) something"
     r"|share (?:it|this(?: story| article)?) with a friend|prices are subject to change|if you enjoyed this article"
@@ -67,24 +70,24 @@ _PHRASE_KEYS = (
 
 
 def promo_reason(text: str) -> str | None:
-    """Why a whole line is promotion or widget text, or None for anything that may be prose."""
+    """The reason code for a whole line being promotion or widget text, or None for anything that may be prose."""
     if _WIDGET_RE.fullmatch(text.strip(" .:|-–—•")):
-        return "page widget label"
+        return "promo.widget"
     if len(text.split()) <= 5 and _NEWSLETTER_TITLE_RE.search(text):
-        return "newsletter box title"
+        return "promo.newsletter-title"
     if len(text.split()) > MAX_WORDS:
         return None
     if _CHANNEL_LINK_RE.fullmatch(text):
-        return "channel link"
+        return "promo.channel-link"
     low = text.lower()
     if any(k in low for k in _PHRASE_KEYS) and _PHRASE_RE.search(text):
-        return "promotion"
+        return "promo.phrase"
     if _CTA_RE.match(text) and _CHANNEL_RE.search(text):
-        return "call to action"
+        return "promo.call-to-action"
     return None
 
 
-class PromoCleaner(Cleaner):
+class PromoCleaner(LineCleaner):
     """Claims newsletter sign-ups, follow/share calls, app promotions and comment-widget labels.
 
     Whole lines only, and only short ones that either are a bare widget label
@@ -97,8 +100,5 @@ class PromoCleaner(Cleaner):
 
     label = "boilerplate"
 
-    def find(self, page: Page) -> Iterator[Span]:
-        for line in page.lines():
-            reason = promo_reason(line.text)
-            if reason:
-                yield self.span(line.start, line.end, reason)
+    def reason(self, line: Line, page: Page) -> str | None:
+        return promo_reason(line.text)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from cleaners.base import Cleaner
 from cleaners.page import Line, Page, Span
@@ -13,14 +14,26 @@ from cleaners.timestamps import Timestamp, find_timestamps
 
 MAX_TITLE = 200
 MAX_HEADER_ITEMS = 30
+#: A list item's lines after its headline (a teaser, a date) that go with it, and their size.
+MAX_TEASER_LINES = 2
+MAX_TEASER_WORDS = 40
+#: A title line right above a run of dated headlines is the run's header when it is this short.
+MAX_RUN_TITLE_WORDS = 4
 
 HEADER_RE = re.compile(
     r"(?:related(?: coverage| articles?| stories| news| posts| content| reading| links)?"
     r"|read (?:more|also|next)|also read|see also|further reading|more(?: \w+){0,2} (?:stories|news|articles|headlines)"
     r"|more (?:from|on|in|about) [^\n]{1,40}|you (?:may|might) (?:also )?(?:like|be interested in)"
-    r"|recommended(?: for you| reading| stories| articles)?|most (?:read|popular|viewed)"
-    r"|(?:latest|top) (?:news|stories|headlines)|trending(?: now| stories)?|don[’']t miss"
+    r"|recommended(?: for you| reading| stories| articles)?|don[’']t miss"
     r"|اقرأ أيضا|اقرأ أيضاً|أخبار ذات صلة|مواضيع ذات صلة)"
+    r"\s*[:：]?",
+    re.I,
+)
+#: Headers of the site's popular lists. Their links are not related to the article: the lists are page
+#: furniture, left to the chrome (or, where an extractor kept them, out of the body by its list of links).
+POPULAR_RE = re.compile(
+    r"(?:most (?:read|popular|viewed|shared|commented|emailed)(?: \w+){0,2}|(?:latest|top) (?:news|stories|headlines)"
+    r"|trending(?: now| stories| in [^\n]{1,30})?|popular(?: now| stories| on [^\n]{1,30})?|الأكثر قراءة|الأكثر مشاهدة)"
     r"\s*[:：]?",
     re.I,
 )
@@ -53,6 +66,8 @@ class _Entry:
     title_start: int
     title_end: int
     stamp: Timestamp | None
+    #: The first entry of its run.
+    first: bool = False
 
 
 class RelatedLinksCleaner(Cleaner):
@@ -71,23 +86,26 @@ class RelatedLinksCleaner(Cleaner):
 
     def find(self, page: Page) -> Iterator[Span]:
         claimed: list[tuple[int, int]] = []
+        run_starts: list[int] = []
         for entry in self._timestamp_runs(page):
+            if not claimed or entry.first:
+                run_starts.append(entry.start)
             claimed.append((entry.start, entry.end))
-            yield self._span(page, entry, "timestamped related headline")
-        yield from self._header_lists(page, claimed)
+            yield self._span(page, entry)
+        yield from self._header_lists(page, claimed, run_starts)
 
     # -- timestamped runs -----------------------------------------------------
 
-    def _span(self, page: Page, e: _Entry, reason: str) -> Span:
+    def _span(self, page: Page, e: _Entry) -> Span:
         title = normalise_ws(page.text[e.title_start : e.title_end])
-        data = {
+        data: dict[str, Any] = {
             "title": title,
             "published": e.stamp.published if e.stamp else None,
-            "url": page.links.get(title),
+            "url": page.link_url_in(e.title_start, e.title_end, title),
         }
         if e.stamp and e.stamp.problem:
-            reason += f" ({e.stamp.problem})"
-        return self.span(e.start, e.end, reason, **data)
+            data["problem"] = e.stamp.problem
+        return self.span(e.start, e.end, "related.stamped", **data)
 
     def _timestamp_runs(self, page: Page) -> Iterator[_Entry]:
         text = page.text
@@ -117,7 +135,9 @@ class RelatedLinksCleaner(Cleaner):
                 # A run's headlines stop at the stamps of the runs around it on the same line.
                 lo = runs[k - 1][-1][0].end if k else 0
                 hi = runs[k + 1][0][0].start if k + 1 < len(runs) else len(text)
-                yield from self._entries(page, lines, run, lo, hi)
+                for n, entry in enumerate(self._entries(page, lines, run, lo, hi)):
+                    entry.first = n == 0
+                    yield entry
 
     def _entries(
         self, page: Page, lines: list[Line], run: list[tuple[Timestamp, int]], lo: int, hi: int
@@ -138,6 +158,16 @@ class RelatedLinksCleaner(Cleaner):
         if tail and not is_headline_at(text, *tail):
             tail = None
         stamp_first = first.start == lines[first_line].start and tail is not None
+        item = page.item_at(first.start)
+        if stamp_first and item and first_line > 0 and page.item_at(lines[first_line - 1].start) == item:
+            # The page's own structure says the headline above the stamp is its item's: headline first.
+            stamp_first = first_line + 1 < len(lines) and page.item_at(lines[first_line + 1].start) == item
+        elif stamp_first and page.blocks and first_line > 0 and tail is not None:
+            # No list items to go by: on an HTML page the headlines are links. A linked line above the first
+            # stamp and an unlinked one after the last ("Posted in News") say the headlines come first.
+            above = _item_title(page, lines[first_line - 1]) is not None
+            after = _item_title(page, Line(tail[0], tail[1], text[tail[0] : tail[1]])) is not None
+            stamp_first = after or not above
         if stamp_first:
             for (ts, _), (nxt, _) in zip(run, run[1:] + [(None, 0)], strict=True):
                 t_end = nxt.start if nxt is not None else tail[1]  # type: ignore[index]
@@ -170,14 +200,12 @@ class RelatedLinksCleaner(Cleaner):
 
     def _glued_list(self, page: Page, line: Line) -> Iterator[Span]:
         """A header and its linked headlines glued onto one line (a table cell, typically)."""
-        if not page.links:
-            return
         text = page.text
         lo, hi = line.start, line.end
         if line.text.startswith("|") and line.text.endswith("|") and len(line.text) > 1:
             lo, hi = trim(text, lo + 1, hi)[0], trim(text, lo, hi - 1)[1]
         header = HEADER_RE.match(text, lo, hi)
-        if not header:
+        if not header or not page.links:
             return
         h_end = trim(text, lo, header.end())[1]
         if h_end >= hi or not text[h_end].isspace():
@@ -185,19 +213,18 @@ class RelatedLinksCleaner(Cleaner):
         found = _glued_links(text, h_end, hi, page.links)
         if not found:
             return
-        yield self.span(line.start, h_end, f"related-links header {text[lo:h_end]!r} (glued list)")
+        yield self.span(line.start, h_end, "related.header", header=text[lo:h_end], glued=True)
         for n, (s, e) in enumerate(found):
             title = text[s:e]
             end = line.end if n == len(found) - 1 else e
-            reason = "linked headline glued into a related-links list"
-            yield self.span(s, end, reason, title=title, published=None, url=page.links[title])
+            yield self.span(s, end, "related.glued-list", title=title, published=None, url=page.links[title])
 
-    def _header_lists(self, page: Page, taken: list[tuple[int, int]]) -> Iterator[Span]:
+    def _header_lists(self, page: Page, taken: list[tuple[int, int]], runs: list[int]) -> Iterator[Span]:
         def free(line: Line) -> bool:
             return not any(s < line.end and line.start < e for s, e in taken)
 
         lines = [ln for ln in page.lines() if free(ln)]
-        run_starts = {s for s, _ in taken}
+        run_starts = set(runs)
         i = 0
         while i < len(lines):
             line = lines[i]
@@ -205,51 +232,82 @@ class RelatedLinksCleaner(Cleaner):
             if inline and is_headline(line.text[inline.end() :]):
                 t_start = line.start + inline.end()
                 title = normalise_ws(page.text[t_start : line.end])
-                yield self.span(
-                    line.start,
-                    line.end,
-                    "inline read-more link",
-                    title=title,
-                    published=None,
-                    url=page.links.get(title),
-                )
+                url = page.link_url_in(t_start, line.end, title)
+                yield self.span(line.start, line.end, "related.inline", title=title, published=None, url=url)
                 i += 1
                 continue
             cells = table_cells(line.text)
-            header = HEADER_RE.fullmatch(" ".join(cells) if cells is not None else line.text)
+            head_text = " ".join(cells) if cells is not None else line.text
+            if POPULAR_RE.fullmatch(head_text):
+                # A "Most read" box: not related links; step over its items so nothing else takes them.
+                i = max(i + 1, _list_items(page, lines, i + 1)[1])
+                continue
+            header = HEADER_RE.fullmatch(head_text)
+            if trim(page.text, line.end, len(page.text))[0] in run_starts and (header or _is_run_title(line.text)):
+                # "Related Posts", or a section name ("Lifestyle"), over a run of dated headlines claimed above.
+                yield self.span(line.start, line.end, "related.header", header=line.text)
+                i += 1
+                continue
             if not header:
                 yield from self._glued_list(page, line)
                 i += 1
                 continue
-            if trim(page.text, line.end, len(page.text))[0] in run_starts:
-                # "Related Posts" over a run of dated headlines claimed above.
-                yield self.span(line.start, line.end, f"related-links header {line.text!r}")
-                i += 1
-                continue
-            items: list[tuple[Line, str]] = []
-            j = i + 1
-            while j < len(lines) and len(items) < MAX_HEADER_ITEMS:
-                item_title = _item_title(lines[j].text, page.links)
-                if item_title is None:
-                    break
-                items.append((lines[j], item_title))
-                j += 1
+            items, j = _list_items(page, lines, i + 1)
             if not items:
                 i += 1
                 continue
-            yield self.span(line.start, line.end, f"related-links header {line.text!r}")
-            for item, title in items:
-                stamp = next(iter(find_timestamps(page.text, item.start, item.end)), None)
+            yield self.span(line.start, line.end, "related.header", header=line.text)
+            for first, last, title, url in items:
+                stamp = next(iter(find_timestamps(page.text, first.start, last.end)), None)
                 published = stamp.published if stamp else None
-                yield self.span(
-                    item.start,
-                    item.end,
-                    "headline under a related-links header",
-                    title=title,
-                    published=published,
-                    url=page.links.get(title),
-                )
+                yield self.span(first.start, last.end, "related.listed", title=title, published=published, url=url)
             i = j
+
+
+def _is_run_title(text: str) -> bool:
+    """A short title that is not a sentence nor a labelled line: the header of the dated headlines right under it.
+
+    "Lifestyle" or "More in Egypt" over a list; not "source: Alarabiya" (a
+    label and its value) nor "Updated 2017" (numbers are not a section name).
+    """
+    text = text.strip()
+    if not 0 < len(text.split()) <= MAX_RUN_TITLE_WORDS or any(c.isdigit() or c in ":：|" for c in text):
+        return False
+    return not text.endswith((".", "!", "?", '"', "”", ","))
+
+
+def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line, Line, str, str | None]], int]:
+    """Headlines under a header from ``lines[j]`` on: ``(first line, last line, title, url)`` each, and where they stop.
+
+    An item is a headline line (on an HTML page, a link); the lines after it
+    that belong to the same list item of the page (a teaser, a date) go with
+    it.
+    """
+    items: list[tuple[Line, Line, str, str | None]] = []
+    while j < len(lines) and len(items) < MAX_HEADER_ITEMS:
+        if not page.is_free(lines[j - 1].end, lines[j].start):
+            break  # something claimed stands between: the list ended there
+        found = _item_title(page, lines[j])
+        if found is None:
+            break
+        title, url = found
+        first = last = lines[j]
+        j += 1
+        item = page.item_at(first.start)
+        extra = 0
+        while (
+            item
+            and j < len(lines)
+            and extra < MAX_TEASER_LINES
+            and page.item_at(lines[j].start) == item
+            and len(lines[j].text.split()) <= MAX_TEASER_WORDS
+            and _item_title(page, lines[j]) is None
+        ):
+            last = lines[j]
+            j += 1
+            extra += 1
+        items.append((first, last, title, url))
+    return items, j
 
 
 def _glued_links(text: str, start: int, end: int, links: Mapping[str, str]) -> list[tuple[int, int]] | None:
@@ -276,19 +334,29 @@ def _glued_links(text: str, start: int, end: int, links: Mapping[str, str]) -> l
     return found
 
 
-def _item_title(text: str, links: Mapping[str, str]) -> str | None:
-    """The headline of a line under a related-links header, or None if the line is not one.
+def _item_title(page: Page, line: Line) -> tuple[str, str | None] | None:
+    """The headline (and its URL) of a line under a related-links header, or None if the line is not one.
 
-    On an HTML page a related headline is a link. A table row
-    (``| Headline | Oct 12, 2023 |``) offers its cells; the date cell is not
-    the title.
+    On an HTML page a related headline is a link: the line's one link, and
+    most of the line. On a raw-text page a table row (``| Headline | Oct 12, 2023 |``)
+    offers its cells; the date cell is not the title.
     """
-    cells = table_cells(text)
-    for cell in cells if cells is not None else [text]:
+    if page.blocks:
+        inside = page.links_in(line.start, line.end)
+        if len(inside) != 1:
+            return None  # no link, or a bar of links ("Contact us Privacy policy"): not one headline
+        link, url = inside[0]
+        title = normalise_ws(page.text[link.start : link.end])
+        if is_headline(title) and 2 * (link.end - link.start) >= line.end - line.start:
+            return title, url
+        return None
+    links = page.links
+    cells = table_cells(line.text)
+    for cell in cells if cells is not None else [line.text]:
         title = normalise_ws(cell)
         if not is_headline(title) or (links and title not in links):
             continue
         if cells is not None and next(iter(find_timestamps(title)), None) is not None and title not in links:
             continue  # the date cell
-        return title
+        return title, links.get(title)
     return None

@@ -40,8 +40,9 @@ class SourceCleaner(Cleaner):
     """Claims where the article says it came from and names the source.
 
     Only shapes that cannot be prose are claimed: a ``source:`` label with a
-    colon, a ``PLACE (Agency) -`` dateline on the first body line, credit lines
-    that start with "Reporting by", and an agency tag ending the last body line.
+    colon and credit lines that start with "Reporting by", wherever they stand
+    on the page; a ``PLACE (Agency) -`` dateline on the first line of the
+    article (the main content), and an agency tag ending its last line.
     "A source close to the talks said" is a sentence and stays body. The whole
     dateline, place included, is claimed as ``source`` (the place is kept in the
     span's ``dateline``), because it is attribution, not article text.
@@ -50,43 +51,41 @@ class SourceCleaner(Cleaner):
     label = "source"
 
     def find(self, page: Page) -> Iterator[Span]:
-        lines = list(page.lines())
-        if not lines:
-            return
-        claimed_lines: set[int] = set()
-        m = _DATELINE_RE.match(lines[0].text)
+        body = list(page.lines(main=True))
+        claimed: set[int] = set()  # starts of lines claimed whole
+        m = _DATELINE_RE.match(body[0].text) if body else None
         if m:
-            first = lines[0]
+            first = body[0]
             yield self.span(
                 first.start,
                 first.start + m.end(),
-                "wire dateline",
+                "source.dateline",
                 name=normalise_source(m["agency"]),
                 dateline=m["place"].strip(" ,"),
             )
             if m.end() >= len(first.text.rstrip()):
-                claimed_lines.add(0)
-        for i, line in enumerate(lines):
-            if i == 0 and m:
+                claimed.add(first.start)
+        for line in page.lines():
+            if m and line.start == body[0].start:
                 continue  # the dateline's line: a span for the whole line would overlap it
             span = self._line(line)
             if span is not None:
-                claimed_lines.add(i)
+                claimed.add(line.start)
                 yield span
-        # The agency tag closes the last body line.
-        for i in range(len(lines) - 1, -1, -1):
-            if i in claimed_lines:
+        # The agency tag closes the last line of the article.
+        for line in reversed(body):
+            if line.start in claimed:
                 continue
-            yield from self._tail_tag(lines[i])
+            yield from self._tail_tag(line)
             break
 
     def _line(self, line: Line) -> Span | None:
         text = line.text
         m = _SOURCE_LINE_RE.match(text)
         if m and len(m["name"].split()) <= 6:
-            return self.span(line.start, line.end, "source label", name=normalise_source(m["name"]))
+            return self.span(line.start, line.end, "source.label", name=normalise_source(m["name"]))
         if len(text) <= 600 and _CREDIT_RE.match(text):
-            return self.span(line.start, line.end, "credit line", credits=text.strip("()[] "))
+            return self.span(line.start, line.end, "source.credit-line", credits=text.strip("()[] "))
         if len(text) > 200:
             return None
         for g in _SOURCE_GLUED_RE.finditer(text, max(0, len(text) - 80)):
@@ -95,7 +94,7 @@ class SourceCleaner(Cleaner):
                 return self.span(
                     line.start + g.start(),
                     line.end,
-                    "source label (glued to the previous sentence)",
+                    "source.label-glued",
                     name=normalise_source(m["name"]),
                 )
         return None
@@ -103,13 +102,13 @@ class SourceCleaner(Cleaner):
     def _tail_tag(self, line: Line) -> Iterator[Span]:
         m = _TAG_LINE_RE.fullmatch(line.text)
         if m:
-            yield self.span(line.start, line.end, "agency tag line", name=normalise_source(m["agency"]))
+            yield self.span(line.start, line.end, "source.agency-line", name=normalise_source(m["agency"]))
             return
         m = _TAG_TAIL_RE.search(line.text, max(0, len(line.text) - 60))
         if m:
             yield self.span(
                 line.start + m.start(),
                 line.end,
-                "agency tag ending the article",
+                "source.agency-tag",
                 name=normalise_source(m["a1"] or m["a2"]),
             )

@@ -1,16 +1,25 @@
-"""Is this page an article or an index? Cheap signals read from the HTML before extraction."""
+"""Is this page an article or an index? Signals read from the parsed page, combined.
+
+A page that says what it is (a JSON-LD article type, ``og:type=article``, or
+an URL matching the site's article pattern) is believed. Otherwise the
+decision weighs several signals, none of which decides alone: one ``<h1>``,
+one ``<article>`` element (many of them make a listing), a publication date,
+the amount of paragraph text that is not link text, and the shape of the
+URL. So a 100-word wire brief in an ``<article>`` with a headline counts, and
+a section front of teasers does not, whether or not either declares an
+``og:type`` (sites put ``website`` on real articles too).
+
+Each verdict carries a short stable reason code, counted in the crawl's stats.
+"""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any
+from urllib.parse import urlsplit
 
-import lxml.html
-
+from cleaners.document.document import Document
 from cleaners.document.errors import InputError
-from cleaners.document.metadata import jsonld_objects
-from cleaners.document.parse import parse_html
 
 #: schema.org types that mark a page as one article.
 ARTICLE_TYPES = frozenset(
@@ -28,58 +37,114 @@ ARTICLE_TYPES = frozenset(
 )
 #: A paragraph shorter than this is a teaser, caption or navigation, not article text.
 MIN_PARAGRAPH = 80
+#: This many ``<article>`` elements (or JSON-LD articles) on one page make a listing.
+LISTING = 3
+#: Under this much paragraph text a page is a front, a gallery or a stub.
+TOO_LITTLE = 200
+#: The weighed signals must add up to this.
+THRESHOLD = 3
+
+_ARTICLE_SEGMENT_RE = re.compile(r"[^/]*-[^/]*-[^/]*|[^/]*\d{4,}[^/]*")
 
 
 @dataclass(frozen=True)
 class Verdict:
     is_article: bool
+    #: A stable code: why it is (``jsonld``, ``og-article``, ``url-pattern``, ``signals``) or is not
+    #: (``listing``, ``too-little-text``, ``weak-signals``, ``unparseable``).
     reason: str
+    detail: str = ""
 
 
-def paragraph_chars(root: lxml.html.HtmlElement) -> int:
+def is_article_url(url: str) -> bool:
+    """A path with a slug ("/news/x-y-z") or a long number ("/story/12345"): an article, not a section front."""
+    return any(_ARTICLE_SEGMENT_RE.fullmatch(seg) for seg in urlsplit(url).path.split("/") if seg)
+
+
+def _is_section_url(url: str) -> bool:
+    """The site's root or a one-word section path ("/news/", "/sport")."""
+    segments = [seg for seg in urlsplit(url).path.split("/") if seg]
+    return len(segments) <= 1 and not any(ch.isdigit() or ch == "-" for seg in segments for ch in seg)
+
+
+def paragraph_chars(doc: Document) -> int:
     """Characters in long paragraphs that are not themselves links (an index page's teasers usually are)."""
     total = 0
-    for p in root.iter("p"):
-        text = " ".join(p.text_content().split())
-        linked = sum(len(" ".join(a.text_content().split())) for a in p.iter("a"))
-        if len(text) >= MIN_PARAGRAPH and linked < len(text) / 2 and not p.xpath("ancestor::a"):
+    for p in doc.tree.iter("p"):
+        text = " ".join("".join(p.itertext()).split())
+        if len(text) < MIN_PARAGRAPH or p.xpath("ancestor::a"):
+            continue
+        linked = sum(len(" ".join("".join(a.itertext()).split())) for a in p.iter("a"))
+        if linked < len(text) / 2:
             total += len(text)
     return total
 
 
-def check_article(html: str, url: str, article_url: re.Pattern[str] | None, min_chars: int) -> Verdict:
-    """Decide from, in order: JSON-LD type, og:type, the site's article URL pattern, the amount of text.
+def decide(doc: Document, article_url: re.Pattern[str] | None, min_chars: int) -> Verdict:
+    """The verdict for a parsed page (``min_chars``: paragraph text that alone makes a long article)."""
+    types = [t for obj in doc.jsonld for t in _types(obj)]
+    articles_declared = sum(1 for t in types if t in ARTICLE_TYPES)
+    if 0 < articles_declared < LISTING:
+        return Verdict(True, "jsonld", ",".join(sorted(set(types) & ARTICLE_TYPES)))
+    og_type = (doc.tree.xpath("string(//meta[@property='og:type']/@content)") or "").strip().lower()
+    if og_type == "article" or og_type.startswith("article:"):
+        return Verdict(True, "og-article")
+    url = doc.url or ""
+    if article_url is not None and url and article_url.search(url):
+        return Verdict(True, "url-pattern")
 
-    An explicit ``og:type`` other than ``article`` (``website``) marks an index
-    page; without any signal, a page with at least ``min_chars`` characters of
-    paragraph text is taken as an article.
-    """
-    try:
-        root = parse_html(html)
-    except InputError as exc:
-        return Verdict(False, f"unparseable: {exc}")
-    signals = article_signals(root)
-    types = {t for t in signals["jsonld_types"] if isinstance(t, str)}
-    if types & ARTICLE_TYPES:
-        return Verdict(True, "json-ld " + ",".join(sorted(types & ARTICLE_TYPES)))
-    og_type = signals["og_type"]
-    if og_type == "article" or (og_type or "").startswith("article:"):
-        return Verdict(True, "og:type article")
-    if article_url is not None and article_url.search(url):
-        return Verdict(True, "article URL pattern")
-    if og_type:
-        return Verdict(False, f"og:type {og_type}")
-    chars = paragraph_chars(root)
+    score = 0
+    notes: list[str] = []
+    h1 = len(doc.tree.xpath("//h1"))
+    if h1 == 1:
+        score += 1
+        notes.append("one h1")
+    n_articles = len(doc.tree.xpath("//article"))
+    listing = n_articles >= LISTING or articles_declared >= LISTING
+    if listing:
+        score -= 2
+        notes.append(f"{max(n_articles, articles_declared)} articles: a listing")
+    elif n_articles == 1:
+        score += 1
+        notes.append("an article element")
+    if doc.declared.date or doc.tree.xpath("//time[@datetime]"):
+        score += 1
+        notes.append("a date")
+    chars = paragraph_chars(doc)
     if chars >= min_chars:
-        return Verdict(True, f"{chars} characters of paragraph text")
-    return Verdict(False, f"only {chars} characters of paragraph text")
+        score += 2
+    elif chars >= min_chars // 2:
+        score += 1
+    elif chars < TOO_LITTLE:
+        score -= 2
+    notes.append(f"{chars} characters of paragraph text")
+    if url and is_article_url(url):
+        score += 1
+        notes.append("an article URL")
+    elif url and _is_section_url(url):
+        score -= 1
+        notes.append("a section URL")
+    detail = f"score {score}: " + ", ".join(notes)
+    if score >= THRESHOLD:
+        return Verdict(True, "signals", detail)
+    if listing:
+        return Verdict(False, "listing", detail)
+    if chars < TOO_LITTLE:
+        return Verdict(False, "too-little-text", detail)
+    return Verdict(False, "weak-signals", detail)
 
 
-def article_signals(root: lxml.html.HtmlElement, jsonld: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Cheap hints that a page is an article rather than an index (``jsonld``: already parsed objects)."""
-    types: list[str] = []
-    for item in jsonld_objects(root) if jsonld is None else jsonld:
-        t = item.get("@type")
-        types.extend(t if isinstance(t, list) else [t] if isinstance(t, str) else [])
-    og = root.xpath("string(//meta[@property='og:type']/@content)").strip().lower()
-    return {"jsonld_types": types[:50], "og_type": og or None, "has_article_tag": bool(root.xpath("//article"))}
+def check_article(html: str, url: str, article_url: re.Pattern[str] | None, min_chars: int) -> Verdict:
+    """:func:`decide` for HTML that is not parsed yet."""
+    try:
+        doc = Document.parse(html, url)
+    except InputError as exc:
+        return Verdict(False, "unparseable", str(exc))
+    return decide(doc, article_url, min_chars)
+
+
+def _types(obj: dict[str, object]) -> list[str]:
+    t = obj.get("@type")
+    if isinstance(t, str):
+        return [t]
+    return [x for x in t if isinstance(x, str)][:50] if isinstance(t, list) else []

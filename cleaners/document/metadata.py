@@ -100,20 +100,24 @@ def declared_metadata(root: lxml.html.HtmlElement, jsonld: list[dict[str, Any]] 
     return Metadata(title=title, date=m.group(0) if m else None, author=author)
 
 
-def page_metadata(root: lxml.html.HtmlElement, url: str | None, jsonld: list[dict[str, Any]] | None = None) -> Metadata:
-    """Declared metadata, completed by trafilatura's search only where a field is missing."""
-    meta = declared_metadata(root, jsonld)
-    if meta.title and meta.date:
-        return meta  # an undeclared author is not worth the full search
+def searched_metadata(root: lxml.html.HtmlElement, url: str | None) -> Metadata:
+    """trafilatura's own search (title, date by htmldate, author): as costly as extracting the text."""
     from trafilatura.metadata import extract_metadata
 
     try:
         found = extract_metadata(root, default_url=url)
     except Exception as exc:  # metadata is a bonus; never lose the page over it
         logger.debug("metadata extraction failed for %s: %r", url, exc)
-        return meta
+        return Metadata()
     return Metadata(
-        title=meta.title or getattr(found, "title", None),
-        date=meta.date or getattr(found, "date", None),
-        author=meta.author or getattr(found, "author", None),
+        title=getattr(found, "title", None), date=getattr(found, "date", None), author=getattr(found, "author", None)
     )
+
+
+def page_metadata(root: lxml.html.HtmlElement, url: str | None, jsonld: list[dict[str, Any]] | None = None) -> Metadata:
+    """Declared metadata, completed by trafilatura's search only where a field is missing."""
+    meta = declared_metadata(root, jsonld)
+    if meta.title and meta.date:
+        return meta  # an undeclared author is not worth the full search
+    found = searched_metadata(root, url)
+    return Metadata(title=meta.title or found.title, date=meta.date or found.date, author=meta.author or found.author)

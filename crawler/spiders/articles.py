@@ -15,7 +15,6 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 from twisted.python.failure import Failure
 
-from cleaners.document.article import check_article
 from cleaners.urls import HTTP, host_of, in_domains
 from crawler.fetching.local import file_failed, file_item, file_requests
 from crawler.fetching.responses import HTML_TYPES, header, html_item, media_type
@@ -45,7 +44,7 @@ class ArticlesSpider(SitemapSpider):
     - ``feed``: an RSS or Atom feed URL;
     - ``allow`` / ``deny``: regular expressions a followed link must / must not match;
     - ``depth``: link hops to follow from a start page, sitemap or feed entry (default 1; 0 follows none);
-    - ``article``: a regular expression for article URLs (one of the is-this-an-article signals);
+    - ``article``: a regular expression for article URLs (a page matching it is an article);
     - ``path``: run offline over saved pages instead (a file or folder), as ``scrapy crawl fixtures``.
 
     Only ``http(s)`` links on the start domains are followed: ``file:``,
@@ -53,7 +52,7 @@ class ArticlesSpider(SitemapSpider):
     Only ``text/html`` and ``application/xhtml+xml`` responses are extracted;
     others are counted under ``sieve/skipped/not_html`` and dropped (they are
     not pages, so nothing is stored for them). Index pages are followed but
-    not yielded (``sieve/skipped/not_article``). Every request's callback is a
+    not stored: ``CleanPipeline`` drops them (``sieve/skipped/not_article/<reason>``). Every request's callback is a
     spider method and its state is plain data, so ``-s JOBDIR=...`` can pause
     and resume the crawl.
     """
@@ -189,6 +188,13 @@ class ArticlesSpider(SitemapSpider):
 
     # -- pages ------------------------------------------------------------------------------------
     def parse_page(self, response: Response) -> Iterator[Request | PageItem]:
+        """Every HTML page goes on as an item; ``CleanPipeline`` keeps it only if it is an article.
+
+        The article decision needs the parsed page, and the pipeline parses it
+        anyway, once (issue "one parse per page"). Links are followed from the
+        response Scrapy already has, without decoding or parsing the page again
+        when the depth allows no more hops.
+        """
         stats = self.crawler.stats
         content_type = header(response, "Content-Type")
         if media_type(content_type) not in HTML_TYPES:
@@ -199,26 +205,16 @@ class ArticlesSpider(SitemapSpider):
         if item.content is None:  # too large or undecodable: recorded as a fetch error
             yield item
             return
-        yield from self.follow_links(response, item.content)
-        verdict = check_article(item.content, response.url, self.article_re, self.min_article_chars)
-        if verdict.is_article:
-            logger.debug("article %s (%s)", response.url, verdict.reason)
-            yield item
-        else:
-            stats.inc_value("sieve/skipped/not_article")
-            logger.debug("not an article: %s (%s)", response.url, verdict.reason)
+        yield from self.follow_links(response)
+        item.require_article = True
+        item.article_pattern = self.article_re.pattern if self.article_re is not None else None
+        yield item
 
-    @property
-    def min_article_chars(self) -> int:
-        return self.crawler.settings.getint("SIEVE_ARTICLE_MIN_CHARS", 800)
-
-    def follow_links(self, response: Response, text: str) -> Iterator[Request]:
+    def follow_links(self, response: Response) -> Iterator[Request]:
         hops = response.meta.get(HOPS, 0)
-        if hops >= self.depth:
+        if hops >= self.depth or not isinstance(response, HtmlResponse):
             return
-        # Links come from the text as Sieve decoded it, not from Scrapy's own charset guess.
-        page = HtmlResponse(response.url, body=text.encode("utf-8"), encoding="utf-8")
-        for link in self.link_extractor.extract_links(page):
+        for link in self.link_extractor.extract_links(response):
             if not link.url.startswith(HTTP) or not self.on_domain(link.url):  # the LinkExtractor lets file:// through
                 self.crawler.stats.inc_value("sieve/links/refused")
                 continue

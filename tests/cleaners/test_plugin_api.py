@@ -23,6 +23,7 @@ class ShoutCleaner(Cleaner):
     """Claims lines written in capitals, with a plugin label of its own."""
 
     label = "shout"
+    new_labels = {"shout": "lines written in capitals"}
 
     def find(self, page: Page) -> Iterator[Span]:
         for line in page.lines():
@@ -42,6 +43,7 @@ class NeedsSettingCleaner(ShoutCleaner):
 
 class BrokenCleaner(Cleaner):
     label = "broken"
+    new_labels = {"broken": "never lands: the cleaner fails"}
 
     def find(self, page: Page) -> Iterator[Span]:
         yield self.span(0, 1, "claims the first character, then fails")
@@ -50,6 +52,7 @@ class BrokenCleaner(Cleaner):
 
 class OverlapCleaner(Cleaner):
     label = "overlap"
+    new_labels = {"overlap": "two claims on the same words"}
 
     def find(self, page: Page) -> Iterator[Span]:
         m = re.search(r"\S+ \S+", page.text)
@@ -75,7 +78,7 @@ def test_custom_cleaner_runs_in_its_order_with_its_own_label():
     result = chain.run(Page(TEXT))
     shout = [s for s in result.spans if s.label == "shout"]
     assert [TEXT[s.start : s.end] for s in shout] == ["BREAKING NEWS"]
-    assert shout[0].cleaner == "ShoutCleaner"
+    assert shout[0].cleaner == f"{HERE}.ShoutCleaner"  # a cleaner is known by the path it was configured under
     assert result.to_dict()["body"] == "Police closed the road on Monday.\nThe road reopened later."
 
 
@@ -108,7 +111,10 @@ def test_cleaners_domains_scopes_a_cleaner_to_some_sites():
 def test_a_raising_cleaner_is_recorded_and_the_others_keep_their_spans():
     chain = make_chain(CLEANERS={f"{HERE}.BrokenCleaner": 1})
     got = chain.run(Page(TEXT)).to_dict()
-    assert got["errors"] == [{"stage": "clean", "cleaner": "BrokenCleaner", "message": "RuntimeError: plugin bug"}]
+    [error] = got["errors"]
+    assert (error["stage"], error["cleaner"]) == ("clean", f"{HERE}.BrokenCleaner")
+    # The message says where the plugin failed, so its author can look there.
+    assert re.fullmatch(r"RuntimeError: plugin bug \(at .*test_plugin_api\.py:\d+\)", error["message"])
     assert "broken" not in [s["label"] for s in got["segments"]]  # a failed cleaner's partial output is dropped
     assert got["source"] == "Reuters"
     assert got["boilerplate"] == ["© 2021 Example News. All rights reserved."]
@@ -120,7 +126,7 @@ def test_overlapping_spans_from_one_cleaner_give_an_error_and_keep_the_first():
     overlap = [s for s in got["segments"] if s["label"] == "overlap"]
     assert [(s["start"], s["end"]) for s in overlap] == [(0, len("Police closed"))]
     assert len(got["errors"]) == 1
-    assert got["errors"][0]["cleaner"] == "OverlapCleaner"
+    assert got["errors"][0]["cleaner"] == f"{HERE}.OverlapCleaner"
     assert "overlaps" in got["errors"][0]["message"]
 
 
@@ -138,3 +144,43 @@ def test_scrapy_clean_loads_a_custom_cleaner_from_the_command_line(tmp_path):
     got = json.loads(proc.stdout)
     assert [s["label"] for s in got["segments"]] == ["body", "shout", "body", "boilerplate"]
     assert got["source"] is None
+
+
+class UnlabelledCleaner(Cleaner):
+    def find(self, page: Page) -> Iterator[Span]:
+        yield from ()
+
+
+class TypoCleaner(ShoutCleaner):
+    label = "boilerplat"  # a misspelling must not become a new label and cut text from the body
+    new_labels = {}
+
+
+class UndeclaredSpanCleaner(ShoutCleaner):
+    def find(self, page: Page) -> Iterator[Span]:
+        yield Span(0, 6, "invented", "a label nobody declared")
+
+
+def test_a_cleaner_without_a_label_or_with_an_unknown_one_is_refused_at_start():
+    with pytest.raises(ValueError, match=r"UnlabelledCleaner' has no label"):
+        make_chain(CLEANERS={f"{HERE}.UnlabelledCleaner": 1})
+    with pytest.raises(ValueError, match=r"unknown label 'boilerplat' .*declare it in `new_labels`"):
+        make_chain(CLEANERS={f"{HERE}.TypoCleaner": 1})
+
+
+def test_a_span_with_an_undeclared_label_is_dropped_with_an_error():
+    chain = make_chain(CLEANERS={f"{HERE}.UndeclaredSpanCleaner": 1})
+    got = chain.run(Page(TEXT)).to_dict()
+    assert "invented" not in [s["label"] for s in got["segments"]]
+    assert [e["message"] for e in got["errors"]] == ["span label 'invented' is not declared by the cleaner; dropped"]
+
+
+def test_an_entry_point_name_stands_for_its_dotted_path_in_cleaners():
+    # "copyright" is the entry point Sieve itself lists in the sieve.cleaners group.
+    chain = make_chain(CLEANERS={"copyright": 100, "cleaners.builtin.CopyrightCleaner": None})
+    assert "copyright" in chain.paths and "cleaners.builtin.CopyrightCleaner" not in chain.paths
+    got = chain.run(Page(TEXT)).to_dict()
+    assert got["boilerplate"] == ["© 2021 Example News. All rights reserved."]
+    assert [s["cleaner"] for s in got["segments"] if s["label"] == "boilerplate"] == ["copyright"]
+    with pytest.raises(ValueError, match=r"'nosuchplugin' is not importable \(and no entry point 'nosuchplugin'"):
+        make_chain(CLEANERS={"nosuchplugin": 100})

@@ -9,7 +9,9 @@ from cleaners.page import Page
 def run(text: str, links: dict[str, str] | None = None):
     page = Page(text, links=links)
     spans = sorted(RelatedLinksCleaner().find(page), key=lambda s: s.start)
-    return spans, [(s.data.get("title"), s.data.get("published"), s.data.get("url")) for s in spans if s.data]
+    return spans, [
+        (s.data.get("title"), s.data.get("published"), s.data.get("url")) for s in spans if "title" in s.data
+    ]
 
 
 def test_glued_run_stamp_first_gives_each_headline_its_preceding_time():
@@ -57,7 +59,8 @@ def test_a_wrong_weekday_keeps_the_headline_but_not_the_time():
     text = "GMT 16:39 2017 Monday ,05 November\nFirst headline here\nGMT 22:04 2017 Monday ,23 October\nSecond headline"
     spans, links = run(text)
     assert links[0] == ("First headline here", None, None)
-    assert "weekday Monday does not match 2017-11-05" in spans[0].reason
+    assert spans[0].reason == "related.stamped"
+    assert spans[0].data["problem"] == "weekday Monday does not match 2017-11-05"
     assert links[1][1] == "2017-10-23T22:04:00+00:00"
 
 

@@ -89,7 +89,7 @@ BAD_PAGES: dict[str, tuple[bytes, str]] = {
     "not-gzip.html.gz": (b"<p>plain HTML with a .gz name</p>", "not a valid gzip file"),
     "scripts-only.html": (
         b"<html><head><script>var a = 1;</script></head><body><script>document.write('x')</script></body></html>",
-        "no article text found",
+        "no visible text in the HTML",
     ),
 }
 

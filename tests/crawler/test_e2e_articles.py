@@ -60,7 +60,12 @@ def test_front_page_depth_1_exports_its_articles_only(site, tmp_path):
     assert "'sieve/skipped/not_article': 4" in log  # /news/, /section/, /about.html, /refresh.html
     assert "'sieve/skipped/not_html': 1" in log  # /data/feed.json; a followed file:// would be a second one
     assert "'sieve/spans/source': 4" in log
-    assert "Sieve crawl summary (finished): 4 pages, 4 cleaned; skipped 4 non-article and 1 non-HTML responses" in log
+    # Every skipped page is counted under its reason, in the stats and at INFO in the summary line.
+    assert "'sieve/skipped/not_article/too-little-text': 4" in log
+    assert (
+        "Sieve crawl summary (finished): 4 pages, 4 cleaned; skipped 4 non-article (too-little-text 4) "
+        "and 1 non-HTML responses"
+    ) in log
     # file:, javascript:, mailto:, data: and off-site links, and redirects or meta refreshes to file:, were never
     # followed: every request hit our server and every exported page is one of its pages
     assert site.fetched("/go/elsewhere") and site.fetched("/refresh.html")

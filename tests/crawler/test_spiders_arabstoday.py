@@ -1,4 +1,4 @@
-"""The arabstoday site profile: offline over its fixture pages, and its container applied by domain."""
+"""The arabstoday site profile: offline over its fixture pages, and its main-content override applied by domain."""
 
 from __future__ import annotations
 
@@ -8,13 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from cleaners.document.extract import TrafilaturaExtractor, site_container
+from cleaners.document.document import Document
+from cleaners.document.extract import TrafilaturaExtractor
 from cleaners.document.files import find_pages
 from cleaners.document.parse import parse_html
-from tests.conftest import ROOT, project_settings, run_scrapy
+from cleaners.process import clean_content
+from cleaners.sites import load_sites
+from crawler.sites import ARABSTODAY
+from tests.conftest import ROOT, make_chain, project_settings, run_scrapy
 
 PAGES = ROOT / "fixtures" / "pages" / "arabstoday"
-CONTAINERS = project_settings().getdict("SIEVE_SITE_CONTAINERS")
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -83,14 +86,12 @@ def test_html_page_has_source_linked_related_links_and_both_copyright_pairs(craw
         assert link["title"]
         assert link["url"].startswith("https://www.arabstoday.net/en/"), link
         assert link["published"].endswith("+00:00"), link  # UTC
-    assert (
-        rec["boilerplate"]
-        == [
-            "Maintained and developed by Arabs Today Group SAL.",
-            "All rights reserved to Arab Today Media Group 2023 ©",
-        ]
-        * 2
-    )
+    # The date line under the headline (a stamp), the share bar, then both copies of the footer's copyright pair.
+    assert rec["boilerplate"][2:] == [
+        "Maintained and developed by Arabs Today Group SAL.",
+        "All rights reserved to Arab Today Media Group 2023 ©",
+    ] * 2  # fmt: skip
+    assert rec["boilerplate"][0].startswith("GMT ") and rec["boilerplate"][1] == "Facebook Twitter"
     assert "rights reserved" not in rec["body"].lower()
     assert "Maintained and developed" not in rec["body"]
     assert "source:" not in rec["body"]
@@ -100,7 +101,7 @@ def test_html_page_has_source_linked_related_links_and_both_copyright_pairs(craw
 
 
 def test_related_links_match_the_page_markup(crawled):
-    """Titles, URLs and times come from the HTML, not from a fixed list."""
+    """Titles and URLs come from the page's own links (the sidebar's "Most read" box is not related)."""
     name = sorted(p.name for p in PAGES.glob("*.html"))[0]
     root = parse_html((PAGES / name).read_text(encoding="utf-8"))
     items = root.cssselect(".related-news li")
@@ -122,22 +123,27 @@ def test_scrapy_clean_gives_the_same_records(crawled):
 
 
 def test_profile_is_chosen_by_the_pages_own_domain():
+    sites = load_sites(project_settings())
     page = (PAGES / sorted(p.name for p in PAGES.glob("*.html"))[0]).read_text(encoding="utf-8")
-    root = parse_html(page)
-    expected = CONTAINERS["arabstoday.net"]
-    assert site_container(root, None, CONTAINERS) == expected  # saved page: canonical URL
-    assert site_container(root, "file:///tmp/x.html", CONTAINERS) == expected
-    assert site_container(root, "https://arabstoday.net/en/1/x", CONTAINERS) == expected
-    assert site_container(root, "https://www.example.com/copy", CONTAINERS) is None  # a live URL wins
-    assert site_container(root, "https://notarabstoday.net/en/1/x", CONTAINERS) is None
-    assert site_container(parse_html("<p>no canonical</p>"), None, CONTAINERS) is None
+    assert sites.for_host(Document.parse(page).domain) is ARABSTODAY  # saved page: its canonical URL
+    assert sites.for_host(Document.parse(page, "file:///tmp/x.html").domain) is ARABSTODAY
+    assert sites.for_host(Document.parse(page, "https://arabstoday.net/en/1/x").domain) is ARABSTODAY
+    assert sites.for_host(Document.parse(page, "https://www.example.com/copy").domain) is None  # a live URL wins
+    assert sites.for_host("notarabstoday.net") is None
+    assert Document.parse("<p>no canonical</p>").domain is None
 
 
-def test_without_the_profile_generic_extraction_loses_the_footers():
-    """Why the profile exists: with it the cleaners see (and record) what trafilatura would drop."""
+def test_the_profile_overrides_main_content_and_the_cleaners_need_it_for_nothing_else():
+    """Whole-page cleaning finds source, related links and both footers with or without the profile."""
     page = (PAGES / sorted(p.name for p in PAGES.glob("*.html"))[0]).read_text(encoding="utf-8")
-    with_profile = TrafilaturaExtractor(containers=CONTAINERS).extract(page)
-    generic = TrafilaturaExtractor().extract(page)
-    assert "All rights reserved" in with_profile.text and "source:" in with_profile.text
-    assert "All rights reserved" not in generic.text
-    assert with_profile.title == generic.title
+    chain = make_chain()
+    with_profile = clean_content(chain, page, is_html=True, extractor=TrafilaturaExtractor(sites=load_sites()))
+    generic = clean_content(chain, page, is_html=True, extractor=TrafilaturaExtractor())
+    for cleaned in (with_profile, generic):
+        rec = cleaned.record
+        copyright_lines = [line for line in rec["boilerplate"] if "developed by" in line or "rights reserved" in line]
+        assert rec["source"] and len(rec["related_links"]) >= 3 and len(copyright_lines) == 4
+    # With the profile the body is exactly the text of .article-body, paragraph by paragraph.
+    root = Document.parse(page).tree
+    paragraphs = [" ".join(p.text_content().split()) for p in root.cssselect(".article-body p")]
+    assert with_profile.record["body"].splitlines() == paragraphs

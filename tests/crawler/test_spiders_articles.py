@@ -7,15 +7,16 @@ import re
 
 import pytest
 from scrapy import Request
-from scrapy.exceptions import CloseSpider
+from scrapy.exceptions import CloseSpider, DropItem
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.utils.test import get_crawler
 
 from cleaners.document.article import check_article
 from crawler.extensions import summary
 from crawler.items import PageItem
-from crawler.spiders.arabstoday import ArabsTodaySpider
+from crawler.pipelines.clean import CleanPipeline
 from crawler.spiders.articles import HOPS, ArticlesSpider
+from crawler.spiders.sites import ArabstodaySpider as ArabsTodaySpider
 from tests.conftest import project_settings
 from tests.crawler.news_site import HOSTILE_LINKS, article_page, index_page
 
@@ -23,8 +24,10 @@ BASE = "https://news.example.com"
 
 
 def make(cls=ArticlesSpider, max_bytes: int = 10_000_000, **kwargs: object) -> ArticlesSpider:
-    project = project_settings()
-    settings = {"SIEVE_MAX_BYTES": max_bytes, "SIEVE_ARTICLE_MIN_CHARS": project.getint("SIEVE_ARTICLE_MIN_CHARS")}
+    import crawler.settings as project
+
+    settings = {k: v for k, v in vars(project).items() if k.isupper()}  # the project's own settings, not Scrapy's
+    settings["SIEVE_MAX_BYTES"] = max_bytes
     crawler = get_crawler(cls, settings)
     return cls.from_crawler(crawler, **kwargs)
 
@@ -34,6 +37,19 @@ def start(spider: ArticlesSpider) -> list[object]:
         return [x async for x in spider.start()]
 
     return asyncio.run(collect())
+
+
+def stored(spider: ArticlesSpider, outputs) -> list[PageItem]:
+    """The items of ``outputs`` that CleanPipeline keeps (it makes the article decision on the page it parses)."""
+    pipeline = CleanPipeline.from_crawler(spider.crawler)
+    kept = []
+    for item in outputs:
+        if isinstance(item, PageItem):
+            try:
+                kept.append(pipeline.process_item(item, spider))
+            except DropItem:
+                pass
+    return kept
 
 
 def html(url: str, body: bytes, meta: dict | None = None) -> HtmlResponse:
@@ -89,7 +105,9 @@ def test_links_followed_are_http_on_the_start_domain_and_within_depth():
         (f"{BASE}/news/1.html", 1),
         (f"{BASE}/news/2.html", 1),
     ]
-    assert not any(isinstance(x, PageItem) for x in out), "an index page is not an article"
+    assert [x.require_article for x in out if isinstance(x, PageItem)] == [True]
+    assert stored(spider, out) == [], "an index page is not an article"
+    assert spider.crawler.stats.get_value("sieve/skipped/not_article/too-little-text") == 1
     deeper = list(spider.parse_page(html(f"{BASE}/news/", page, meta={HOPS: 1})))
     assert not any(isinstance(r, Request) for r in deeper), "depth 1 reached: follow nothing"
 
@@ -113,8 +131,8 @@ def test_a_long_page_without_signals_is_an_article_and_a_short_one_is_not():
     spider = make(start_urls=f"{BASE}/")
     long_page = article_page("Title", "none")
     short_page = b"<html><body>" + b"<p>" + b"A sentence of a short notice. " * 4 + b"</p></body></html>"
-    assert any(isinstance(x, PageItem) for x in spider.parse_page(html(f"{BASE}/long.html", long_page)))
-    assert not any(isinstance(x, PageItem) for x in spider.parse_page(html(f"{BASE}/short.html", short_page)))
+    assert stored(spider, spider.parse_page(html(f"{BASE}/long.html", long_page)))
+    assert not stored(spider, spider.parse_page(html(f"{BASE}/short.html", short_page)))
 
 
 def test_article_pages_are_yielded_with_their_fetch_fields():

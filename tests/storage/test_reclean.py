@@ -1,16 +1,16 @@
-"""crawler.reclean in-process on both backends: chunks, counts, and raw text that re-extracts differently."""
+"""crawler.reclean in-process on both backends: chunks, counts, and pages whose raw text re-extracts differently."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 
-from cleaners.document.extract import Extracted, TrafilaturaExtractor
+from cleaners.document.extract import TrafilaturaExtractor
 from cleaners.process import clean_content
 from crawler.components import load_extractor, offline_crawler
 from crawler.reclean import count_pages, reclean
 from storage.records import output_hash
 from storage.repository import articles, page_versions, pages, segments, write_items
-from tests.conftest import make_chain, project_settings
+from tests.conftest import ROOT, make_chain, project_settings
 from tests.storage.conftest import cleaned_item
 from tests.storage.test_repository import HTML
 
@@ -63,31 +63,25 @@ def test_counts_chunks_and_domain(engine, seed_text):
     assert fingerprints == {make_chain().fingerprint, reduced.fingerprint}
 
 
-class ShiftedExtractor(TrafilaturaExtractor):
-    """A "newer extractor": the same page comes out with an extra first line, so every offset moves."""
+def test_a_page_stored_before_whole_page_cleaning_migrates_and_keeps_its_old_raw_text(engine):
+    """Pages cleaned when the raw text was trafilatura's output re-extract into the whole page's text."""
+    import trafilatura
 
-    def extract(self, html: str, url: str | None = None) -> Extracted:
-        out = super().extract(html, url=url)
-        out.text = "Breaking\n" + out.text
-        return out
-
-
-def test_reextracted_text_is_stored_with_its_segments_and_the_old_one_kept(engine):
-    item = cleaned_item(HTML, "https://example.com/port", is_html=True)
-    store(engine, [item])
-    counts = reclean(engine, make_chain(), ShiftedExtractor())
+    html = (ROOT / "fixtures" / "pages" / "whole-page" / "semantic-lebanon-gas-licences.html").read_text("utf-8")
+    item = cleaned_item(html, "https://www.levantpost.example/en/business/713002/lebanon-gas-licences", is_html=True)
+    old_text = trafilatura.extract(html, output_format="txt", include_tables=True, deduplicate=False) or ""
+    old = clean_content(make_chain(), old_text, is_html=False).record  # what the chain made of it back then
+    store(engine, [{**item, **old, "raw_text": old_text}])
+    counts = reclean(engine, make_chain(), extractor())
     assert (counts.changed, counts.reextracted) == (1, 1)
     with engine.connect() as conn:
         page = conn.execute(select(pages)).one()
         version = conn.execute(select(page_versions)).one()
         segs = conn.execute(select(segments).order_by(segments.c.position)).all()
-    assert version.reason == "extraction" and version.raw_text == item["raw_text"]
-    assert page.raw_text == "Breaking\n" + item["raw_text"]
+    assert version.reason == "extraction" and version.raw_text == old_text
+    assert page.raw_text == item["raw_text"] != old_text  # the whole page now, not what trafilatura kept
     assert page.content_hash == version.content_hash  # the HTML itself did not change
-    shifted = clean_content(make_chain(), HTML, is_html=True, extractor=ShiftedExtractor(), url=page.url).record
-    assert [(s.label, s.start, s.end) for s in segs] == [
-        (s["label"], s["start"], s["end"]) for s in shifted["segments"]
-    ]
+    assert [(s.label, s.start, s.end) for s in segs] == [(s["label"], s["start"], s["end"]) for s in item["segments"]]
     assert all(page.raw_text[s.start : s.end].strip() for s in segs)
 
 
@@ -96,10 +90,10 @@ def test_extraction_failure_keeps_the_old_article(engine):
     store(engine, [item])
 
     class Broken(TrafilaturaExtractor):
-        def extract(self, html, url=None):
+        def main_text(self, doc):
             from cleaners.document.errors import ExtractionError
 
-            raise ExtractionError("no article text found in the HTML")
+            raise ExtractionError("trafilatura failed: RuntimeError: broken")
 
     counts = reclean(engine, make_chain(), Broken())
     assert (counts.changed, counts.unchanged, counts.failed) == (0, 0, 1)
