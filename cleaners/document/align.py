@@ -33,6 +33,8 @@ BLOCK_SHARE = 0.5
 #: Output lines are aligned in pieces of at most this many tokens: a whole article printed as one
 #: table row must not fail as a whole because a pull quote sits elsewhere in the page.
 CHUNK = 24
+#: A piece that is not found is split in halves down to this many tokens.
+MIN_PIECE = 4
 
 
 def page_tokens(text: str) -> tuple[list[str], list[int]]:
@@ -58,12 +60,18 @@ def matched_tokens(words: Sequence[str], extracted: str) -> set[int]:
         pieces = max(1, -(-len(tokens) // CHUNK))
         size = -(-len(tokens) // pieces) if tokens else 0
         for k in range(0, len(tokens), size or 1):
-            line = tokens[k : k + size]
-            found = _find_line(words, index, line, pos)
-            if found:
-                matched.update(found)
-                if found[0] >= pos:
-                    pos = found[-1] + 1
+            pieces = [tokens[k : k + size]]
+            while pieces:
+                line = pieces.pop(0)
+                found = _find_line(words, index, line, pos)
+                if found:
+                    matched.update(found)
+                    if found[0] >= pos:
+                        pos = found[-1] + 1
+                elif len(line) >= 2 * MIN_PIECE:
+                    # The piece may straddle two places of the page (a pull quote printed elsewhere): halves.
+                    half = len(line) // 2
+                    pieces[:0] = [line[:half], line[half:]]
     return matched
 
 

@@ -49,6 +49,46 @@ def index_page(title: str, links: list[str], og: bool = True) -> bytes:
     ).encode()
 
 
+BRIEF_SENTENCES = [
+    "The port authority said on {day} that the northern breakwater would close for repairs from next week.",
+    "Small craft will be diverted to the southern channel for about a month while the work goes on.",
+    "Harbour master Lina Haddad said the repairs had been planned since the winter storms damaged the wall.",
+    "Fishing cooperatives asked for the closure to be moved to the off season, but the request was refused.",
+    "Ferry services will not be affected, and the marina will stay open to visitors throughout the works.",
+    "The authority said it would publish a timetable for the diverted routes on its website by {day}.",
+    "Local councillors welcomed the decision and asked for regular updates on the progress of the repairs.",
+    "Engineers expect the new concrete blocks to arrive by barge from the quarry at the end of the month.",
+]
+DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+#: Short wire briefs (100 to 150 words, no og:type, no JSON-LD) and two index pages, all in one sitemap.
+BRIEFS = [f"/briefs/2024/05/0{i + 1}/breakwater-brief-number-{i + 1}" for i in range(6)]
+BRIEF_INDEXES = ["/briefs/", "/tags/harbour/"]
+
+
+def brief_page(n: int) -> bytes:
+    """A 100-150 word brief in an ``<article>`` with an ``<h1>``: nothing declares it an article."""
+    day = DAYS[n % len(DAYS)]
+    sentences = [s.format(day=day) for s in BRIEF_SENTENCES[: 6 + n % 3]]
+    paragraphs = "".join(f"<p>{' '.join(sentences[i : i + 2])}</p>" for i in range(0, len(sentences), 2))
+    return (
+        f"<!DOCTYPE html><html><head><title>Harbour brief {n}</title></head><body>"
+        f"<nav><a href='/briefs/'>Briefs</a> <a href='/tags/harbour/'>Harbour</a></nav>"
+        f"<article><h1>Breakwater to close for repairs ({n})</h1>{paragraphs}</article>{COPYRIGHT}</body></html>"
+    ).encode()
+
+
+def brief_index(title: str) -> bytes:
+    """A section or tag front: a headline, then a teaser card per brief."""
+    cards = "".join(
+        f"<article><h2><a href='{path}'>Breakwater to close for repairs ({i})</a></h2>"
+        f"<p>{BRIEF_SENTENCES[0].format(day='Monday')}</p></article>"
+        for i, path in enumerate(BRIEFS)
+    )
+    return (
+        f"<!DOCTYPE html><html><head><title>{title}</title></head><body><h1>{title}</h1>{cards}</body></html>".encode()
+    )
+
+
 #: Links no crawl may follow, planted in the front page.
 HOSTILE_LINKS = [
     "file:///etc/passwd",
@@ -145,6 +185,17 @@ def build_pages(base: str) -> dict[str, tuple[str, bytes]]:
                 "</feed>"
             ).encode(),
         ),
+        "/briefs-sitemap.xml": (
+            "application/xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(f"<url><loc>{base}{path}</loc></url>" for path in BRIEFS + BRIEF_INDEXES)
+                + "</urlset>"
+            ).encode(),
+        ),
+        **{path: (HTML, brief_page(i)) for i, path in enumerate(BRIEFS)},
+        "/briefs/": (HTML, brief_index("Harbour briefs")),
+        "/tags/harbour/": (HTML, brief_index("Tag: harbour")),
         "/news/rss1.html": (HTML, article_page("Feed story one", "jsonld")),
         "/news/rss2.html": (HTML, article_page("Feed story two", "none")),
         "/news/atom1.html": (HTML, article_page("Atom story", "og")),

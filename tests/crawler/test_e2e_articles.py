@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -10,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import run_scrapy
-from tests.crawler.news_site import NewsSite, serve
+from tests.crawler.news_site import BRIEF_INDEXES, BRIEFS, NewsSite, serve
 
 #: Fast and quiet for a local server; politeness defaults stay on otherwise (robots.txt is obeyed).
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO"]
@@ -153,3 +154,18 @@ def test_second_run_stores_nothing_new_and_the_http_cache_serves_it(site, tmp_pa
     assert site.requested == [], "the second run should be served from the HTTP cache"
     assert stored(tmp_path / "sieve.db") == after_first
     assert "'storage/pages/unchanged': 4" in log2 and "storage/pages/new" not in log2
+
+
+def test_a_sitemap_crawl_stores_short_briefs_and_no_index_page(site, tmp_path):
+    """100-150 word articles with nothing but an <h1> and an <article> element are kept; fronts are not."""
+    for path in BRIEFS:
+        words = len(re.sub(r"<[^>]+>", " ", site.pages[path][1].decode()).split())
+        assert 100 <= words <= 160, (path, words)
+    paths, records, log = crawl(site, tmp_path, "-a", f"sitemap={site.url('/briefs-sitemap.xml')}", "-a", "depth=0")
+    assert paths == set(BRIEFS)
+    assert all(site.fetched(p) for p in BRIEF_INDEXES)  # fetched, judged, not stored
+    assert "'sieve/skipped/not_article/listing': 2" in log
+    with sqlite3.connect(tmp_path / "sieve.db") as con:
+        stored = {urlsplit(url).path for (url,) in con.execute("SELECT url FROM pages")}
+    assert stored == set(BRIEFS)
+    assert all(len(r["body"].split()) >= 90 for r in records)
