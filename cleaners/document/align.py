@@ -57,10 +57,10 @@ def matched_tokens(words: Sequence[str], extracted: str) -> set[int]:
     for raw_line in extracted.splitlines():
         tokens = _TOKEN_RE.findall(raw_line)
         # Pieces of about equal size, none longer than CHUNK.
-        pieces = max(1, -(-len(tokens) // CHUNK))
-        size = -(-len(tokens) // pieces) if tokens else 0
+        count = max(1, -(-len(tokens) // CHUNK))
+        size = -(-len(tokens) // count) if tokens else 0
         for k in range(0, len(tokens), size or 1):
-            pieces = [tokens[k : k + size]]
+            pieces: list[list[str]] = [tokens[k : k + size]]
             while pieces:
                 line = pieces.pop(0)
                 found = _find_line(words, index, line, pos)
