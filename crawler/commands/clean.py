@@ -41,6 +41,12 @@ class Command(ScrapyCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", metavar="FILE", help="write JSON Lines to FILE instead of stdout")
+        parser.add_argument(
+            "--explain",
+            "--raw",
+            action="store_true",
+            help="also output the raw text, and each segment's text (the slice of the raw text it covers)",
+        )
 
     @staticmethod
     def _fail(message: str) -> None:
@@ -111,11 +117,12 @@ class Command(ScrapyCommand):
         failed = 0
         try:
             for name, data, error in self._inputs(pages):
-                record = (
-                    clean_file(name, data, chain, extractor, max_bytes).record
+                cleaned = (
+                    clean_file(name, data, chain, extractor, max_bytes)
                     if data is not None
-                    else empty_record([error_record("read", error or "cannot read the page")])
+                    else Cleaned(empty_record([error_record("read", error or "cannot read the page")]), None)
                 )
+                record = explain(cleaned.record, cleaned.raw_text) if opts.explain else cleaned.record
                 problems = [e for e in record["errors"] if e["stage"] in ("read", "extract", "internal")]
                 if problems:
                     failed += 1
@@ -156,3 +163,15 @@ def clean_file(name: str, data: bytes, chain: Any, extractor: Any, max_bytes: in
         logger.debug("cleaning %s failed", name, exc_info=True)
         message = f"{type(exc).__name__}: {exc} (a bug: please report it)"
         return Cleaned(empty_record([error_record("internal", message)]), None)
+
+
+def explain(record: dict[str, Any], raw_text: str | None) -> dict[str, Any]:
+    """``record`` plus ``raw_text`` and each segment's ``text``: what every span claimed, without SQL and ``substr``.
+
+    Segment offsets are code-point offsets into the raw text, so ``text`` is
+    exactly ``raw_text[start:end]``. A page that could not be read or extracted
+    has ``raw_text: null`` and no segments.
+    """
+    text = raw_text or ""
+    segments = [{**seg, "text": text[seg["start"] : seg["end"]]} for seg in record["segments"]]
+    return {**record, "segments": segments, "raw_text": raw_text}
