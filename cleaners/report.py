@@ -44,6 +44,13 @@ KNOWN_COLOURS: dict[str, str] = {
     "boilerplate": "#ce93d8",
     "chrome": "#cfd8dc",
 }
+#: Hues of the built-in colours (greys excluded) that generated colours keep away from, by ``_HUE_GAP`` of the wheel.
+_KNOWN_HUES = tuple(
+    hls[0]
+    for hls in (colorsys.rgb_to_hls(*(int(c[i : i + 2], 16) / 255 for i in (1, 3, 5))) for c in KNOWN_COLOURS.values())
+    if hls[2] > 0.3
+)
+_HUE_GAP = 0.05
 #: Legend and table order: Sieve's labels first, then any others alphabetically.
 _KNOWN_ORDER = {label: i for i, label in enumerate(KNOWN_COLOURS)}
 #: Labels that are safe to use verbatim in a CSS class name.
@@ -121,6 +128,10 @@ def label_colour(label: str) -> str:
         return KNOWN_COLOURS[label]
     digest = hashlib.sha256(label.encode("utf-8", "surrogatepass")).digest()
     hue = int.from_bytes(digest[:2], "big") / 65536
+    while any(abs((hue - known + 0.5) % 1 - 0.5) < _HUE_GAP for known in _KNOWN_HUES):
+        # Too close to a built-in label's colour: step round the wheel. Ten steps of 36 degrees, and each of the
+        # four 36-degree gaps can hold at most one of them, so this ends.
+        hue = (hue + 0.1) % 1
     lightness = 0.78 + digest[2] / 255 * 0.08
     saturation = 0.55 + digest[3] / 255 * 0.3
     r, g, b = colorsys.hls_to_rgb(hue, lightness, saturation)
@@ -128,10 +139,13 @@ def label_colour(label: str) -> str:
 
 
 def label_class(label: str) -> str:
-    """A CSS class for ``label``: ``lbl-<label>`` when that is a safe identifier, else ``lbl-x<digest>``."""
+    """A CSS class for ``label``: ``lbl-<label>`` when that is a safe identifier, else ``lbl--<digest>``.
+
+    Safe labels start with a letter, so the two forms never collide.
+    """
     if _CLASS_SAFE.fullmatch(label):
         return f"lbl-{label}"
-    return "lbl-x" + hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()[:12]
+    return "lbl--" + hashlib.sha256(label.encode("utf-8", "surrogatepass")).hexdigest()[:12]
 
 
 def _label_key(label: str) -> tuple[int, str]:
@@ -503,7 +517,7 @@ header.top .meta { color: var(--muted); }
 #toc .c { color: var(--muted); display: block; font-size: 12px; }
 .flag { color: var(--bad); font-weight: 600; }
 main { flex: 1 1 auto; min-width: 0; padding: .5rem 1.2rem 12rem; }
-.view + .view { border-top: 3px double var(--line); margin-top: 1rem; }
+html:not(.js) .view + .view { border-top: 3px double var(--line); margin-top: 1rem; }
 h2 { font-size: 1.15rem; margin: .4rem 0; overflow-wrap: anywhere; }
 h2 .num { color: var(--muted); }
 .pager { display: flex; gap: .8rem; align-items: baseline; color: var(--muted); }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import colorsys
 import hashlib
 import re
 import time
@@ -113,7 +114,7 @@ def test_hostile_label_gets_a_safe_class_and_escaped_legend():
     span = doc.cssselect("span.seg")[0]
     assert span.get("data-label") == label
     cls = label_class(label)
-    assert re.fullmatch(r"lbl-x[0-9a-f]{12}", cls) and cls in span.get("class").split()
+    assert re.fullmatch(r"lbl--[0-9a-f]{12}", cls) and cls in span.get("class").split()
     assert label in [li.text_content() for li in doc.cssselect(".legend li")]
     # The generated style sheet holds only class names and colours, never the label itself.
     style = doc.cssselect("style")[0].text_content()
@@ -262,15 +263,23 @@ def test_pager_links_and_anchors():
     assert pager(3) == ("#page-2", None, "3 / 3")
 
 
+def hls(colour: str) -> tuple[float, float, float]:
+    return colorsys.rgb_to_hls(*(int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)))
+
+
 def test_colours_known_labels_fixed_others_stable_and_distinct():
     assert label_colour("source") == KNOWN_COLOURS["source"]
     generated = {label: label_colour(label) for label in ("promo", "caption", "paywall", "ad", "comments")}
     assert len(set(generated.values())) == len(generated)
     assert not set(generated.values()) & set(KNOWN_COLOURS.values())
-    for colour in generated.values():
+    known_hues = [hls(c)[0] for label, c in KNOWN_COLOURS.items() if label != "chrome"]  # chrome is a grey
+    for label in [*generated, *(f"plugin{i}" for i in range(200))]:
+        colour = label_colour(label)
         assert re.fullmatch(r"#[0-9a-f]{6}", colour)
         r, g, b = (int(colour[i : i + 2], 16) for i in (1, 3, 5))
         assert 0.2126 * r + 0.7152 * g + 0.0722 * b > 150  # light enough for black text
+        hue = hls(colour)[0]
+        assert min(abs((hue - k + 0.5) % 1 - 0.5) for k in known_hues) * 360 >= 17.9, (label, colour)
     # The same label gets the same colour in another report, whatever else the report holds.
     one = render_report([ReportPage("a", "x y", [seg("promo", 0, 1, "P", "r")])])
     two = render_report(two_pages())

@@ -20,7 +20,10 @@ import lxml.html
 import pytest
 
 from cleaners.report import KNOWN_COLOURS, ReportPage, ReportSegment, render_report
+from storage.db import open_database
+from storage.repository import write_items
 from tests.conftest import ROOT, run_scrapy
+from tests.storage.conftest import cleaned_item, db_url  # noqa: F401  (db_url: a SQLite and a PostgreSQL database)
 
 TIMEOUT = 180
 FIXTURES = ROOT / "fixtures" / "pages"
@@ -251,10 +254,6 @@ def crawled_db(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     url = f"sqlite:///{db}"
     proc = run_scrapy("crawl", "fixtures", "-a", f"path={folder}", "-s", f"DATABASE_URL={url}", timeout=TIMEOUT)
     assert proc.returncode == 0, proc.stderr.decode()[-3000:]
-    from storage.db import open_database
-    from storage.repository import write_items
-    from tests.storage.conftest import cleaned_item
-
     engine = open_database(url)
     with engine.begin() as conn:
         write_items(
@@ -346,6 +345,29 @@ def test_report_db_errors_are_one_line(tmp_path):
         "DATABASE_URL 'not a url' is not a database URL; use e.g. sqlite:///data/sieve.db or "
         "postgresql+psycopg://user@host:5432/db",
     )
+
+
+def test_report_db_on_each_backend(db_url, tmp_path):  # noqa: F811
+    items = [
+        cleaned_item(WIRE.read_text(encoding="utf-8"), "https://example.com/news/1"),
+        cleaned_item(HOSTILE, "https://example.org/hostile"),
+    ]
+    engine = open_database(db_url)
+    with engine.begin() as conn:
+        write_items(conn, items)
+    engine.dispose()
+    out = tmp_path / "r.html"
+    proc = run_scrapy("report", "--db", "-o", str(out), "-s", f"DATABASE_URL={db_url}", timeout=TIMEOUT)
+    assert proc.returncode == 0, proc.stderr.decode()
+    sections = parse(out).cssselect("section.page")
+    assert [s.get("data-name") for s in sections] == [item["url"] for item in items]
+    for section, item in zip(sections, items, strict=True):
+        raw = item["raw_text"]
+        assert pre_text(section) == raw
+        assert spans_of(section) == [
+            (s["label"], s["start"], s["end"], s["cleaner"], s["reason"], raw[s["start"] : s["end"]])
+            for s in item["segments"]
+        ]
 
 
 def test_report_db_unreachable_server_is_one_line(tmp_path):
