@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -48,6 +49,18 @@ def expand_paths(args: list[str], *, stdin: bool = True) -> list[str | Path]:
         else:
             raise InputError(f"no such file or directory: {arg}")
     return pages
+
+
+def read_inputs(pages: list[str | Path]) -> Iterator[tuple[str, bytes | None, str | None]]:
+    """``(name, bytes or None, error)`` for each page named by :func:`expand_paths`, in order (``-``: stdin)."""
+    for page in pages:
+        if page == "-":
+            yield "-", sys.stdin.buffer.read(), None
+            continue
+        try:
+            yield str(page), Path(page).read_bytes(), None
+        except OSError as exc:
+            yield str(page), None, f"cannot read {page}: {exc.strerror or exc}"
 
 
 def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None = None) -> tuple[str, bool, str]:

@@ -6,13 +6,11 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Iterator
-from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from cleaners.document.errors import InputError
-from cleaners.document.files import expand_paths
-from cleaners.process import clean_file
+from cleaners.document.files import expand_paths, read_inputs
+from cleaners.process import Cleaned, clean_file
 from cleaners.record import empty_record, error_record
 from crawler.command import SieveCommand
 
@@ -32,18 +30,12 @@ class Command(SieveCommand):
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
         parser.add_argument("-o", "--output", metavar="FILE", help="write JSON Lines to FILE instead of stdout")
-
-    @staticmethod
-    def _inputs(pages: list[str | Path]) -> Iterator[tuple[str, bytes | None, str | None]]:
-        """(name, bytes or None, error) per page, in order."""
-        for page in pages:
-            if page == "-":
-                yield "-", sys.stdin.buffer.read(), None
-                continue
-            try:
-                yield str(page), Path(page).read_bytes(), None
-            except OSError as exc:
-                yield str(page), None, f"cannot read {page}: {exc.strerror or exc}"
+        parser.add_argument(
+            "--explain",
+            "--raw",
+            action="store_true",
+            help="also output the raw text, and each segment's text (the slice of the raw text it covers)",
+        )
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
@@ -61,12 +53,13 @@ class Command(SieveCommand):
             self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
         failed = 0
         try:
-            for name, data, error in self._inputs(pages):
-                record = (
-                    clean_file(name, data, chain, extractor, max_bytes).record
+            for name, data, error in read_inputs(pages):
+                cleaned = (
+                    clean_file(name, data, chain, extractor, max_bytes)
                     if data is not None
-                    else empty_record([error_record("read", error or "cannot read the page")])
+                    else Cleaned(empty_record([error_record("read", error or "cannot read the page")]), None)
                 )
+                record = explain(cleaned.record, cleaned.raw_text) if opts.explain else cleaned.record
                 problems = [e for e in record["errors"] if e["stage"] in ("read", "extract", "internal")]
                 if problems:
                     failed += 1
@@ -82,3 +75,15 @@ class Command(SieveCommand):
                 out.close()
         if failed:
             self.exitcode = EXIT_BAD_PAGE
+
+
+def explain(record: dict[str, Any], raw_text: str | None) -> dict[str, Any]:
+    """``record`` plus ``raw_text`` and each segment's ``text``: what every span claimed, without SQL and ``substr``.
+
+    Segment offsets are code-point offsets into the raw text, so ``text`` is
+    exactly ``raw_text[start:end]``. A page that could not be read or extracted
+    has ``raw_text: null`` and no segments.
+    """
+    text = raw_text or ""
+    segments = [{**seg, "text": text[seg["start"] : seg["end"]]} for seg in record["segments"]]
+    return {**record, "segments": segments, "raw_text": raw_text}
