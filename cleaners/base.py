@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any, ClassVar
 
@@ -60,17 +61,20 @@ class LineCleaner(Cleaner):
     """A cleaner that judges whole lines: implement :meth:`reason`, the base does the loop.
 
     ``main_only = True`` looks only at lines of the main content (the
-    article), for shapes that mean something only there.
+    article), for shapes that mean something only there. ``trigger``, a
+    pattern every claimable line must contain, lets the page be searched
+    once instead of calling :meth:`reason` on every line of a whole page.
     """
 
     main_only: ClassVar[bool] = False
+    trigger: ClassVar[re.Pattern[str] | None] = None
 
     def reason(self, line: Line, page: Page) -> str | tuple[str, Mapping[str, Any]] | None:
         """Why the whole line is claimed (a reason code, or a code and span data), or None to leave it."""
         raise NotImplementedError
 
     def find(self, page: Page) -> Iterator[Span]:
-        for line in page.lines(main=self.main_only):
+        for line in page.lines(main=self.main_only, containing=self.trigger):
             found = self.reason(line, page)
             if found is None:
                 continue

@@ -82,6 +82,8 @@ class Page:
         self._starts: list[int] = []
         self._spans: list[Span] = []
         self._line_cache: list[tuple[Line, bool]] | None = None
+        self._line_starts: list[int] = []
+        self._lower: str | None = None
 
     # -- links ------------------------------------------------------------------------------------
 
@@ -188,18 +190,25 @@ class Page:
                 if s < e:
                     cache.append((Line(s, e, text[s:e]), self.in_main(s, e)))
             self._line_cache = cache
+            self._line_starts = [line.start for line, _ in cache]
         return self._line_cache
 
-    def lines(self, *, main: bool = False) -> Iterator[Line]:
+    def lines(self, *, main: bool = False, containing: re.Pattern[str] | None = None) -> Iterator[Line]:
         """Unclaimed pieces of lines, stripped; a line cut by a claim yields two pieces.
 
         ``main=True``: only lines in the main content (the article, as the
-        extractor or a site profile found it).
+        extractor or a site profile found it). ``containing``: only lines in
+        which this pattern matches somewhere; the page is searched once, at C
+        speed, so a cleaner that only ever claims lines carrying certain words
+        never looks at the hundreds of lines of a whole page that carry none.
         """
         text = self.text
         spans = self._spans
+        candidates = self._all_lines()
+        if containing is not None:
+            candidates = self._lines_containing(containing)
         k = 0
-        for line, in_main in self._all_lines():
+        for line, in_main in candidates:
             if main and not in_main:
                 continue
             while k < len(spans) and spans[k].end <= line.start:
@@ -215,10 +224,39 @@ class Page:
                 cut = min(line.end, spans[j].start) if j < len(spans) else line.end
                 if cut > pos:
                     s, e = trim(text, pos, cut)
-                    if s < e and (not main or self.in_main(s, e)):
+                    if (
+                        s < e
+                        and (not main or self.in_main(s, e))
+                        and (containing is None or containing.search(self.lower_text, s, e))
+                    ):
                         yield Line(s, e, text[s:e])
                 if j < len(spans) and spans[j].start < line.end:
                     pos = max(pos, spans[j].end)
                     j += 1
                 else:
                     break
+
+    @property
+    def lower_text(self) -> str:
+        """The text in lower case, offsets kept (where lowering would change the length, the text as it is)."""
+        if self._lower is None:
+            low = self.text.lower()
+            self._lower = low if len(low) == len(self.text) else self.text
+        return self._lower
+
+    def _lines_containing(self, pattern: re.Pattern[str]) -> list[tuple[Line, bool]]:
+        """The cached lines in which ``pattern`` matches, in order (one search over the whole text).
+
+        A trigger pattern is written in lower case and searched in :attr:`lower_text`
+        (Python's case-insensitive matching of a long alternation is many times slower).
+        """
+        cache = self._all_lines()
+        starts = self._line_starts
+        picked: list[tuple[Line, bool]] = []
+        last = -1
+        for m in pattern.finditer(self.lower_text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i > last and i >= 0 and m.start() < cache[i][0].end:
+                picked.append(cache[i])
+                last = i
+        return picked

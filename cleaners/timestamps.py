@@ -78,7 +78,7 @@ _FORMATS = [
 ]
 TIMESTAMP_RES = [re.compile(f, re.I) for f in _FORMATS]
 #: Every format carries a four-digit year (any four digits: a cheap first test, not a year check).
-_FOUR_DIGITS = re.compile(r"\d{4}")
+FOUR_DIGITS = re.compile(r"\d{4}")
 
 
 @dataclass(frozen=True)
@@ -111,7 +111,7 @@ def _parse(m: re.Match[str]) -> tuple[str | None, str | None]:
 def find_timestamps(text: str, start: int = 0, end: int | None = None) -> Iterator[Timestamp]:
     """Non-overlapping timestamps in ``text[start:end]``, leftmost-longest first."""
     end = len(text) if end is None else end
-    if not _FOUR_DIGITS.search(text, start, end):
+    if not FOUR_DIGITS.search(text, start, end):
         return  # every format carries a four-digit year: most lines are done here
     found: list[tuple[int, int, re.Match[str]]] = []
     for rx in TIMESTAMP_RES:

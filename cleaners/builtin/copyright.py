@@ -37,6 +37,12 @@ _RIGHTS_RE = re.compile(
 _COPYRIGHT_START_RE = re.compile(
     rf"(?:[{_COPY}]|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:[{_COPY}]|\(c\)|(?:19|20)\d\d)|저작권자)", re.I
 )
+#: Every line this cleaner claims carries one of these: the page is searched for them once, and only those lines
+#: are looked at (a whole page has hundreds of lines that carry none).
+TRIGGER_RE = re.compile(
+    r"[©ⓒⒸ]|\(c\)|\b(?:copyright|rights|reserved|maintained|designed|developed|powered|hosted|built|created"
+    r"|managed|droits|derechos|direitos|rechte|diritti|права|hak cipta)|حقوق|版|無断|무단|재배포|저작권"
+)
 # "Developed by the courts, the rule is older than the internet." is a sentence:
 # a credit line names someone and stops, it does not go on with a clause.
 _CLAUSE_RE = re.compile(r",\s+(?:the|a|an|it|its|he|she|they|we|this|that|these|those|which|who|but|and then)\b", re.I)
@@ -106,7 +112,7 @@ class CopyrightCleaner(Cleaner):
     label = "boilerplate"
 
     def find(self, page: Page) -> Iterator[Span]:
-        for line in page.lines():
+        for line in page.lines(containing=TRIGGER_RE):
             cells = table_cells(line.text)
             if cells is not None:
                 # A table row as trafilatura prints it ("| © 2009 X. All rights reserved. | Designed by Y |"):

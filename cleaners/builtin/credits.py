@@ -43,6 +43,14 @@ _CREDIT_TAIL_RE = re.compile(
 )
 
 
+#: Every credit line carries one of these (each pattern above needs one): only those lines are looked at.
+TRIGGER_RE = re.compile(
+    r"@|\.com/|사진|写真|صورة|\b(?:contribut|reporting|wires?\b|staff|compiled|write|e-?mail|contact|reach|tip\?"
+    r"|follow|photo|image|picture|pics?\b|credit|illustration|video|foto|bild|фото|getty|shutterstock|istock"
+    r"|associated press|reuters|afp|epa|bloomberg|alamy|xinhua|anadolu|pa\b|nasa)"
+)
+
+
 def credit_reason(text: str) -> str | None:
     """The reason code for a whole line being a credit or contact line, or None."""
     words = len(text.split())
@@ -79,6 +87,7 @@ class CreditCleaner(LineCleaner):
     """
 
     label = "source"
+    trigger = TRIGGER_RE
 
     def reason(self, line: Line, page: Page) -> tuple[str, dict[str, str]] | None:
         code = credit_reason(line.text)

@@ -20,7 +20,8 @@ MAX_TEASER_WORDS = 20
 MAX_TEASER_LINES = 2
 MAX_HEADER_WORDS = 6
 MAX_HEADLINE_WORDS = 30
-_BULLET_RE = re.compile(r"[-–—•*·]\s+")
+_BULLETS = "-–—•*·"
+_BULLET_RE = re.compile(rf"[{_BULLETS}]\s+")
 
 
 class LinkListCleaner(Cleaner):
@@ -54,7 +55,14 @@ class LinkListCleaner(Cleaner):
             return site_of(url) == site and url.split("#")[0].rstrip("/") != own and is_article_url(url)
 
         if page.blocks:
-            hits = [self._block_link_at_start(page, line, same_site_article) for line in lines]
+            # Only a line that starts with a link (after a bullet) can be one: the page's link starts, once.
+            link_starts = {link.start for block in page.blocks for link in block.links}
+            hits = [
+                self._block_link_at_start(page, line, same_site_article)
+                if line.start in link_starts or line.text[:1] in _BULLETS
+                else None
+                for line in lines
+            ]
         else:
             hits = self._anchor_hits(page, lines, same_site_article)
         # An entry is a hit line and the lines of the same list item after it (a teaser on a line of its own).

@@ -49,6 +49,10 @@ _MONTH_WORDS = {
 _BYLINE_RE = re.compile(r"\b(?i:by|por|von|par|di)\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*,?\s*){1,4}")
 
 
+#: Stamps, reading times and dates need a digit, label lines a colon, bare URLs "http" or "www.".
+TRIGGER_RE = re.compile(r"[\d:：]|www\.|http")
+
+
 def is_stamp_line(text: str) -> bool:
     """A short line that is a date or time, perhaps with "Updated"/"Published" and a short byline.
 
@@ -122,6 +126,7 @@ class MetaLineCleaner(LineCleaner):
     """
 
     label = "boilerplate"
+    trigger = TRIGGER_RE
 
     def reason(self, line: Line, page: Page) -> str | tuple[str, dict[str, str]] | None:
         code = meta_reason(line.text, page.url)

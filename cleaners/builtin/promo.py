@@ -69,6 +69,17 @@ _PHRASE_KEYS = (
 )  # fmt: skip
 
 
+#: Every line this cleaner claims carries one of these words (a widget label, a channel, a promotion phrase):
+#: the page is searched once for them and only those lines are looked at.
+TRIGGER_RE = re.compile(
+    r"\b(?:comment|explore|print|reprint|share|tweet|e-?mail|advert|sponsor|paid|thank|error|tell us|skip"
+    r"|continue|scroll|read the full|inbox|opens in|subscri|sign|log in|newsletter|digest|briefing|bulletin"
+    r"|facebook|twitter|x\b|whatsapp|telegram|linkedin|reddit|pinterest|instagram|youtube|tiktok|podcast|itunes"
+    r"|spotify|stitcher|rss\b|app\b|click|tap here|here|commission|affiliate|something|friend|subject to change"
+    r"|enjoyed|coverage|copy link|non-commercial|listen|download|watch|channel|alert|leave a|feedback|sent to)"
+)
+
+
 def promo_reason(text: str) -> str | None:
     """The reason code for a whole line being promotion or widget text, or None for anything that may be prose."""
     if _WIDGET_RE.fullmatch(text.strip(" .:|-–—•")):
@@ -99,6 +110,7 @@ class PromoCleaner(LineCleaner):
     """
 
     label = "boilerplate"
+    trigger = TRIGGER_RE
 
     def reason(self, line: Line, page: Page) -> str | None:
         return promo_reason(line.text)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -10,6 +11,7 @@ from typing import Any
 from cleaners.base import Cleaner
 from cleaners.page import Line, Page, Span
 from cleaners.text import normalise_ws, table_cells, trim
+from cleaners.timestamps import FOUR_DIGITS as _FOUR_DIGITS
 from cleaners.timestamps import Timestamp, find_timestamps
 
 MAX_TITLE = 200
@@ -37,6 +39,12 @@ POPULAR_RE = re.compile(
     r"\s*[:：]?",
     re.I,
 )
+#: How every header above (and every inline "Read more:" and popular-list title) opens, lower-cased: a cheap
+#: first test before the regular expressions. "|" opens a table row of a raw-text page.
+HEADER_OPENINGS = (
+    "related", "read", "also", "see", "further", "more", "you", "recommended", "don", "most", "latest", "top",
+    "trending", "popular", "|", "اقرأ", "أخبار", "مواضيع", "الأكثر",
+)  # fmt: skip
 # "Read more: <headline>" on one line.
 INLINE_RE = re.compile(r"(?:read (?:more|also)|also read|see also|related)\s*[:：|»>-]\s*(?=\S)", re.I)
 
@@ -111,7 +119,15 @@ class RelatedLinksCleaner(Cleaner):
         text = page.text
         lines = list(page.lines())
         stamps: list[tuple[Timestamp, int]] = []  # (stamp, index of its line)
-        for i, line in enumerate(lines):
+        # Every timestamp format carries a four-digit year: only the lines with one are searched.
+        starts = [line.start for line in lines]
+        with_year: set[int] = set()
+        for m in _FOUR_DIGITS.finditer(text):
+            i = bisect.bisect_right(starts, m.start()) - 1
+            if i >= 0 and m.end() <= lines[i].end:
+                with_year.add(i)
+        for i in sorted(with_year):
+            line = lines[i]
             for ts in find_timestamps(text, line.start, line.end):
                 at_start = ts.start == line.start
                 glued = not at_start and not text[ts.start - 1].isspace()
@@ -228,6 +244,13 @@ class RelatedLinksCleaner(Cleaner):
         i = 0
         while i < len(lines):
             line = lines[i]
+            if not line.text[:16].lower().startswith(HEADER_OPENINGS):
+                # No header, inline link or popular-list title opens with anything else: only the title of a
+                # dated run (a section name) is left to check.
+                if trim(page.text, line.end, len(page.text))[0] in run_starts and _is_run_title(line.text):
+                    yield self.span(line.start, line.end, "related.header", header=line.text)
+                i += 1
+                continue
             inline = INLINE_RE.match(line.text)
             if inline and is_headline(line.text[inline.end() :]):
                 t_start = line.start + inline.end()

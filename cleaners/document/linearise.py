@@ -196,6 +196,10 @@ class _Writer:
         self.links.clear()
 
 
+#: What an element opened, so its end undoes exactly that (bit flags on one stack).
+_SKIPPED, _BLOCK, _ITEM, _REGION, _MARK, _ANCHOR = 1, 2, 4, 8, 16, 32
+
+
 def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tuple[str, list[Block]]:
     """``(text, blocks)``: the visible page, a block a line, joined with ``\\n``.
 
@@ -204,72 +208,77 @@ def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tu
     """
     out = _Writer()
     regions: list[str] = [PAGE]
-    region_owners: list[object] = [None]
     block_tags: list[str] = ["body"]
     items: list[int] = [0]
     numbers = itertools.count(1)
     marked = 0
-    skipped: set[object] = set()
-
-    def context() -> None:
-        out.context = (regions[-1], block_tags[-1], marked > 0, items[-1])
-
+    opened: list[int] = []  # one entry of flags per element being walked
     # Anchors still open: (element, start offset in the current block, href).
     anchors: list[tuple[object, int, str]] = []
+    block_tags_set, item_tags, skip_tags = BLOCK_TAGS, ITEM_TAGS, SKIP_TAGS
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
             continue  # comments and processing instructions: the parser removed them, entities stay out
         if event == "start":
-            if tag in SKIP_TAGS or is_hidden(el):
+            has_attributes = len(el.attrib) > 0
+            if tag in skip_tags or (has_attributes and is_hidden(el)):
                 walker.skip_subtree()
-                skipped.add(el)
+                opened.append(_SKIPPED)
                 continue
-            if tag in BLOCK_TAGS:
-                _close_anchors(out, anchors)
+            flags = 0
+            if tag in block_tags_set:
+                if anchors:
+                    _close_anchors(out, anchors)
                 out.flush()
                 block_tags.append(tag)
-            if tag in ITEM_TAGS:
+                flags |= _BLOCK
+            if tag in item_tags:
                 items.append(next(numbers))
-            region = region_of(el)
+                flags |= _ITEM
+            region = REGION_TAGS.get(tag) or (region_of(el) if has_attributes else None)
             if region:
                 regions.append(region)
-                region_owners.append(el)
-            if el in marks:
+                flags |= _REGION
+            if marks and el in marks:
                 marked += 1
-            context()
-            if tag == "a":
+                flags |= _MARK
+            out.context = (regions[-1], block_tags[-1], marked > 0, items[-1])
+            if tag == "a" and has_attributes:
                 href = (el.get("href") or "").strip()
                 if href:
                     anchors.append((el, out.length, href))
-            if el.text:
+                    flags |= _ANCHOR
+            opened.append(flags)
+            text = el.text
+            if text:
                 if tag == "pre":
-                    _add_pre(out, el.text)
+                    _add_pre(out, text)
                 else:
-                    out.add(el.text)
+                    out.add(text)
             continue
         # event == "end"
-        if el in skipped:
-            skipped.discard(el)
-        else:
-            if tag == "a" and anchors and anchors[-1][0] is el:
+        flags = opened.pop()
+        if flags and not flags & _SKIPPED:
+            if flags & _ANCHOR and anchors and anchors[-1][0] is el:
                 _, start, href = anchors.pop()
                 out.link(start, href)
-            if el in marks:
+            if flags & _MARK:
                 marked -= 1
-            if region_owners[-1] is el:
+            if flags & _REGION:
                 regions.pop()
-                region_owners.pop()
-            if tag in BLOCK_TAGS:
-                _close_anchors(out, anchors)
+            if flags & _BLOCK:
+                if anchors:
+                    _close_anchors(out, anchors)
                 out.flush()
                 block_tags.pop()
-            if tag in ITEM_TAGS:
+            if flags & _ITEM:
                 items.pop()
-            context()
-        if el.tail:
-            out.add(el.tail)
+            out.context = (regions[-1], block_tags[-1], marked > 0, items[-1])
+        tail = el.tail
+        if tail:
+            out.add(tail)
     _close_anchors(out, anchors)
     out.flush()
     return "\n".join(out.parts), out.blocks

@@ -101,11 +101,15 @@ def declared_metadata(root: lxml.html.HtmlElement, jsonld: list[dict[str, Any]] 
 
 
 def searched_metadata(root: lxml.html.HtmlElement, url: str | None) -> Metadata:
-    """trafilatura's own search (title, date by htmldate, author): as costly as extracting the text."""
+    """trafilatura's own search (title, date by htmldate, author): as costly as extracting the text.
+
+    htmldate's extensive date search is left off: on the AEB pages that declare no date it took 29 ms a page
+    against 16 ms, and found a date on 2 more of 39 (Sieve first takes the date a page prints over its article).
+    """
     from trafilatura.metadata import extract_metadata
 
     try:
-        found = extract_metadata(root, default_url=url)
+        found = extract_metadata(root, default_url=url, extensive=False)
     except Exception as exc:  # metadata is a bonus; never lose the page over it
         logger.debug("metadata extraction failed for %s: %r", url, exc)
         return Metadata()
