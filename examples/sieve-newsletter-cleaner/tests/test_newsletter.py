@@ -62,6 +62,12 @@ def test_prose_about_a_newsletter_is_left_alone():
         assert claims(NewsletterCleaner, "\n".join(lines)) == {"body": ["\n".join(lines).replace("\n", " ")]}
 
 
+def test_the_box_ends_where_the_sign_up_lines_end():
+    # A footer link list under a box is not part of it, although it names the privacy policy.
+    text = "Sign up for our morning newsletter\nSubscribe\nAbout us · Contact · Privacy policy"
+    assert_claims(NewsletterCleaner(), text, {"newsletter": ["Sign up for our morning newsletter\nSubscribe"]})
+
+
 def test_in_the_default_chain_by_entry_point_name_it_claims_before_promo(sieve_chain):
     # {"newsletter": 450}: the entry-point name, as in -s CLEANERS. Order 450 runs before PromoCleaner (500),
     # which would otherwise claim the title, pitch and button as boilerplate and leave the rest in the body.

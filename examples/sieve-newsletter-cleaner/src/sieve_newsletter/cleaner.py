@@ -21,9 +21,10 @@ MAX_FURNITURE_WORDS = 30
 
 _NEWSLETTER_RE = re.compile(r"\b(?:newsletters?|briefing|digest)\b", re.I)
 # What sits under a box title: its pitch, the email field, the button, the consent note, the thank-you.
+# Not a bare "Privacy policy": that is also a footer link ("About us · Contact · Privacy policy").
 _FURNITURE_RE = re.compile(
     r"\binbox\b|^(?:enter )?(?:your )?e-?mail(?: address)?\W*$|^(?:sign (?:me )?up|subscribe|submit)\W*$"
-    r"|\bby (?:signing up|subscribing)\b|\bprivacy (?:policy|notice)\b|\bunsubscribe\b|thanks? (?:you )?for signing up",
+    r"|\bby (?:signing up|subscribing)\b|\bunsubscribe (?:at any time|anytime)\b|thanks? (?:you )?for signing up",
     re.I,
 )
 
