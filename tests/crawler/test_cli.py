@@ -70,12 +70,9 @@ def test_a_scrapy_project_or_settings_module_named_by_the_user_wins(tmp_path):
 
 
 def test_the_import_packages_come_from_the_renamed_distribution_with_its_entry_points():
+    # Membership, not equality: a venv made before the rename may still hold the old "sieve" install beside it.
     owners = packages_distributions()
-    assert {package: set(owners[package]) for package in ("cleaners", "crawler", "storage")} == {
-        "cleaners": {DIST},
-        "crawler": {DIST},
-        "storage": {DIST},
-    }
+    assert [package for package in ("cleaners", "crawler", "storage") if DIST not in owners.get(package, [])] == []
     groups = {(ep.group, ep.name): ep.value for ep in distribution(DIST).entry_points}
     assert groups[("console_scripts", "sieve")] == "crawler.cli:main"
     assert groups[("pytest11", "sieve")] == "cleaners.pytest_plugin"
