@@ -64,15 +64,16 @@ def main_ranges(blocks: Sequence[Block], flags: Sequence[bool]) -> list[tuple[in
     return ranges
 
 
-def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor) -> Cleaned:
-    """Linearise a parsed page, find its main content, run the chain over the whole page text."""
-    try:
-        text, blocks = doc.linearise(extractor.main_override(doc))
-        if not text.strip():
-            raise ExtractionError("no visible text in the HTML")
-        flags = extractor.main_flags(doc, text, blocks)
-    except InputError as exc:
-        return Cleaned(empty_record([error_record("extract", str(exc))]), None)
+def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[str, Any]]]:
+    """The page the chain sees for a parsed HTML page, and extraction's warnings; raises ``InputError``.
+
+    Separate from :func:`clean_document` so a plugin's tests can hand a cleaner
+    the very page a crawl would (:func:`cleaners.testing.make_page`).
+    """
+    text, blocks = doc.linearise(extractor.main_override(doc))
+    if not text.strip():
+        raise ExtractionError("no visible text in the HTML")
+    flags = extractor.main_flags(doc, text, blocks)
     errors = []
     if not any(flags):
         errors.append(error_record("extract", "no main content found: the extractor kept nothing, the body is empty"))
@@ -87,6 +88,18 @@ def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor) -> 
         main=main_ranges(blocks, flags),
         base_url=doc.base_url,
     )
+    return page, errors
+
+
+def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor) -> Cleaned:
+    """Linearise a parsed page, find its main content, run the chain over the whole page text."""
+    try:
+        page, errors = document_page(doc, extractor)
+    except InputError as exc:
+        return Cleaned(empty_record([error_record("extract", str(exc))]), None)
+    text = page.text
+    declared = doc.declared
+    title = page.metadata["title"]
     result = chain.run(page)
     published = declared.date or printed_date(result) or doc.searched.date
     author = declared.author or (doc.searched.author if "searched" in doc.__dict__ else None)
@@ -146,19 +159,29 @@ def clean_content(
     return clean_document(chain, doc, extractor)
 
 
-def clean_file(name: str, data: bytes, chain: CleanerChain, extractor: Extractor, max_bytes: int) -> Cleaned:
+def clean_file(
+    name: str,
+    data: bytes,
+    chain: CleanerChain,
+    extractor: Extractor,
+    max_bytes: int,
+    *,
+    url: str | None = None,
+    content_type: str | None = None,
+) -> Cleaned:
     """One page file's bytes cleaned: the output record (without ``path``) and the raw text.
 
     Never raises for a bad page: every failure ends up in the record's ``errors``.
-    ``scrapy clean``, ``scrapy fixtures`` and ``scrapy evaluate`` all call this,
-    so a fixture's expected file is exactly what ``scrapy clean`` prints for the page.
+    ``scrapy clean``, ``scrapy fixtures``, ``scrapy evaluate`` and :func:`cleaners.clean`
+    all call this, so a fixture's expected file is exactly what ``scrapy clean`` prints
+    for the page. ``url`` and ``content_type`` (its charset) are for callers that know them.
     """
     try:
-        content, is_html, _ = decode_page(name, data, max_bytes)
+        content, is_html, _ = decode_page(name, data, max_bytes, content_type)
     except InputError as exc:
         return Cleaned(empty_record([error_record("read", str(exc))]), None)
     try:
-        return clean_content(chain, content, is_html=is_html, extractor=extractor)
+        return clean_content(chain, content, is_html=is_html, extractor=extractor, url=url)
     except Exception as exc:  # a bug must cost one page, not the whole run
         logger.debug("cleaning %s failed", name, exc_info=True)
         message = f"{type(exc).__name__}: {exc} (a bug: please report it)"

@@ -38,14 +38,16 @@ def installed_cleaners(merged: Mapping[str, Any], listed: list[str], enabled: li
     """(dotted path, state) for every cleaner in the entry-point group or the settings.
 
     An entry point and a settings key naming the same class (``cleaners.builtin.X``
-    and ``cleaners.builtin.x:X``) are one cleaner, shown under the settings key.
+    and ``cleaners.builtin.x:X``, or the entry point's own name) are one cleaner,
+    shown under the settings key.
     """
     by_class: dict[Any, str] = {}
     rows: dict[str, str] = {}
+    plugins = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
     for path in merged:
-        try:
-            by_class.setdefault(load_object(path), path)
-        except (ImportError, AttributeError, ValueError, NameError):
+        try:  # a key may be an entry-point name: the same class as that entry point, not another row
+            by_class.setdefault(plugins[path].load() if path in plugins else load_object(path), path)
+        except Exception:  # a broken plugin must not hide the others
             pass
         if path in enabled:
             rows[path] = "enabled"
@@ -53,7 +55,7 @@ def installed_cleaners(merged: Mapping[str, Any], listed: list[str], enabled: li
             rows[path] = "disabled: raised NotConfigured (see the log)"
         else:
             rows[path] = "disabled: None in CLEANERS"
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
+    for ep in plugins.values():
         dotted = ep.value.replace(":", ".")
         try:
             cls = ep.load()

@@ -72,3 +72,17 @@ def test_a_bad_cleaners_setting_is_one_clear_line():
     assert proc.returncode != 0
     assert "Traceback" not in err
     assert "CLEANERS: 'no.such.Cleaner' is not importable" in err
+
+
+def test_a_cleaner_enabled_by_its_entry_point_name_is_one_enabled_row(monkeypatch):
+    from importlib.metadata import EntryPoint
+
+    from crawler.commands import cleaners as command
+
+    shout = EntryPoint(name="shout", value=f"{PLUGINS}:ShoutCleaner", group=command.ENTRY_POINT_GROUP)
+    monkeypatch.setattr(command, "entry_points", lambda group: [shout] if group == command.ENTRY_POINT_GROUP else [])
+    merged = {**BASE, "shout": 450}
+    listed = build_component_list(merged)
+    rows = dict(command.installed_cleaners(merged, listed, listed))
+    assert rows["shout"] == "enabled"
+    assert f"{PLUGINS}.ShoutCleaner" not in rows  # not listed a second time as "not in CLEANERS"
