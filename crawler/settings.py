@@ -18,10 +18,16 @@ CLEANERS_BASE = {
     "cleaners.builtin.CreditCleaner": 400,
     "cleaners.builtin.PromoCleaner": 500,
     "cleaners.builtin.MetaLineCleaner": 600,
+    # Last: lines the page's own site repeats on most of its pages (learned per site; cleaners/furniture/).
+    "cleaners.builtin.FurnitureCleaner": 700,
 }
 CLEANERS: dict[str, int | None] = {}
 # {"dotted.path.or.Name": ["example.com", ...]}: run a cleaner on those sites only.
 CLEANERS_DOMAINS: dict[str, list[str]] = {}
+# FurnitureCleaner's statistics (SIEVE_SITE_STATS, not set here): `scrapy crawl` and `scrapy reclean` learn into and
+# read from the database (DATABASE_URL); `scrapy clean` and `scrapy evaluate` learn in memory within the run.
+# Its thresholds (cleaners/furniture/policy.py, measured by benchmarks/furniture.py):
+# SIEVE_FURNITURE_MIN_SITE_PAGES, SIEVE_FURNITURE_MIN_PAGES, SIEVE_FURNITURE_MIN_SHARE, SIEVE_FURNITURE_PROSE_WORDS.
 
 SIEVE_EXTRACTOR = "cleaners.document.extract.TrafilaturaExtractor"
 # trafilatura.extract keyword arguments. fast=True skips trafilatura's readability/justext

@@ -12,7 +12,7 @@ from typing import IO
 
 from cleaners.document.errors import InputError
 from cleaners.document.files import expand_paths
-from cleaners.process import clean_file
+from cleaners.process import clean_file, learn_file
 from cleaners.record import empty_record, error_record
 from crawler.command import SieveCommand
 
@@ -34,11 +34,11 @@ class Command(SieveCommand):
         parser.add_argument("-o", "--output", metavar="FILE", help="write JSON Lines to FILE instead of stdout")
 
     @staticmethod
-    def _inputs(pages: list[str | Path]) -> Iterator[tuple[str, bytes | None, str | None]]:
-        """(name, bytes or None, error) per page, in order."""
+    def _inputs(pages: list[str | Path], stdin: bytes | None) -> Iterator[tuple[str, bytes | None, str | None]]:
+        """(name, bytes or None, error) per page, in order; ``stdin`` is what ``-`` read."""
         for page in pages:
             if page == "-":
-                yield "-", sys.stdin.buffer.read(), None
+                yield "-", stdin or b"", None
                 continue
             try:
                 yield str(page), Path(page).read_bytes(), None
@@ -59,9 +59,16 @@ class Command(SieveCommand):
             out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
         except OSError as exc:
             self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
+        stdin = sys.stdin.buffer.read() if "-" in pages else None
+        if chain.learns:
+            # First pass: the learning cleaners (site furniture) see every page of the run before any is cleaned,
+            # so a page's result does not depend on where it stands in the input.
+            for name, data, _ in self._inputs(pages, stdin):
+                if data is not None:
+                    learn_file(name, data, chain, max_bytes)
         failed = 0
         try:
-            for name, data, error in self._inputs(pages):
+            for name, data, error in self._inputs(pages, stdin):
                 record = (
                     clean_file(name, data, chain, extractor, max_bytes).record
                     if data is not None
@@ -78,6 +85,7 @@ class Command(SieveCommand):
         except OSError as exc:
             self.fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
         finally:
+            chain.close()
             if out is not sys.stdout:
                 out.close()
         if failed:
