@@ -41,6 +41,7 @@ sys.path.insert(0, str(ROOT))
 from cleaners.chain import CleanerChain  # noqa: E402
 from cleaners.evaluation.metrics import BenchScore, DocScore, aggregate, bootstrap, shingle_score  # noqa: E402
 from cleaners.process import clean_content  # noqa: E402
+from cleaners.urls import site_of  # noqa: E402
 
 #: The benchmark is not part of this repository: get it from https://github.com/scrapinghub/article-extraction-benchmark
 #: (MIT; ``html/<id>.html.gz`` and ``ground-truth.json``) and pass its folder as ``--data`` or ``$SIEVE_AEB_DATA``.
@@ -65,8 +66,10 @@ def load(data: Path, limit: int | None = None) -> list[Doc]:
     return docs[:limit] if limit else docs
 
 
-def timed(fns: list[Callable[[str, str], str]], docs: list[Doc], rounds: int) -> list[tuple[list[str], list[float]]]:
-    """Predictions and the whole-run seconds of every round, for each function.
+def timed(
+    fns: list[Callable[[list[Doc]], list[str]]], docs: list[Doc], rounds: int
+) -> list[tuple[list[str], list[float]]]:
+    """Predictions and the whole-run seconds of every round, for each system (a function of all the pages).
 
     Rounds are interleaved (A B C, A B C, ...) so that a slow spell of a shared
     machine hits every extractor of that round alike; compare runs round by round.
@@ -76,7 +79,7 @@ def timed(fns: list[Callable[[str, str], str]], docs: list[Doc], rounds: int) ->
     for _ in range(rounds):
         for i, fn in enumerate(fns):
             t0 = time.perf_counter()
-            preds[i] = [fn(html, url) for _, url, html, _ in docs]
+            preds[i] = fn(docs)
             seconds[i].append(time.perf_counter() - t0)
     return list(zip(preds, seconds, strict=True))
 
@@ -99,20 +102,67 @@ def sieve_settings(overrides: list[str]) -> Any:
     return settings
 
 
-def trafilatura_fn(**options: Any) -> Callable[[str, str], str]:
+def trafilatura_fn(**options: Any) -> Callable[[list[Doc]], list[str]]:
     import trafilatura
 
-    def run(html: str, url: str) -> str:
-        return trafilatura.extract(html, url=url, output_format="txt", **options) or ""
+    def run(docs: list[Doc]) -> list[str]:
+        return [trafilatura.extract(html, url=url, output_format="txt", **options) or "" for _, url, html, _ in docs]
 
     return run
 
 
-def sieve_fn(chain: CleanerChain, extractor: Any) -> Callable[[str, str], str]:
-    def run(html: str, url: str) -> str:
-        return str(clean_content(chain, html, is_html=True, extractor=extractor, url=url).record["body"] or "")
+def sieve_fn(settings: Any) -> Callable[[list[Doc]], list[str]]:
+    """Sieve as ``scrapy clean`` runs it over a folder: a fresh chain per run (so what a learning cleaner learned
+    never leaks from one run into the next), a first pass that learns from every page, then the clean."""
+    from cleaners.process import learn_content
+    from crawler.components import load_chain, load_extractor, offline_crawler
+
+    def run(docs: list[Doc]) -> list[str]:
+        crawler = offline_crawler(settings)
+        chain, extractor = load_chain(crawler), load_extractor(crawler)
+        for _, url, html, _ in docs:
+            learn_content(chain, html, is_html=True, url=url)
+        out = [
+            str(clean_content(chain, html, is_html=True, extractor=extractor, url=url).record["body"] or "")
+            for _, url, html, _ in docs
+        ]
+        chain.close()
+        return out
 
     return run
+
+
+def variant(settings: Any, **overrides: Any) -> Any:
+    copy = settings.copy()
+    for key, value in overrides.items():
+        if key == "CLEANERS":
+            cleaners = copy.getdict("CLEANERS")
+            cleaners.update(value)
+            value = cleaners
+        copy.set(key, value, priority="cmdline")
+    return copy
+
+
+#: The fallback row: a fuller extraction (fast=False) for a page whose main content holds less than this share
+#: of its prose, instead of recovering adjacent prose.
+FALLBACK_SHARE = 0.5
+
+
+def fallback_settings(settings: Any) -> Any:
+    return variant(settings, SIEVE_FALLBACK_EXTRACTION=FALLBACK_SHARE)
+
+
+def halves(docs: list[Doc]) -> tuple[list[int], list[int]]:
+    """Site-disjoint halves of the pages (by registrable domain, split on a hash): (tuning, held out)."""
+    import hashlib
+
+    from cleaners.urls import site_of
+
+    tune, held = [], []
+    for i, (_, url, _, _) in enumerate(docs):
+        digest = hashlib.sha1(site_of(url).encode()).digest()
+        (tune if digest[0] % 2 == 0 else held).append(i)
+    return tune, held
 
 
 def stage_times(chain: CleanerChain, extractor: Any, docs: list[Doc]) -> list[tuple[str, float]]:
@@ -200,16 +250,24 @@ def main(argv: list[str] | None = None) -> int:
     from crawler.components import load_chain, load_extractor, offline_crawler
 
     docs = load(args.data, args.limit)
-    crawler = offline_crawler(sieve_settings(args.set))
+    settings = sieve_settings(args.set)
+    crawler = offline_crawler(settings)
     chain, extractor = load_chain(crawler), load_extractor(crawler)
+    learner = {"CLEANERS": {"cleaners.builtin.FurnitureCleaner": None}}
     runs = [
         ("trafilatura (include_comments=False)", trafilatura_fn(include_comments=False)),
         ("trafilatura (favor_precision=True)", trafilatura_fn(include_comments=False, favor_precision=True)),
-        ("Sieve (trafilatura + cleaner chain)", sieve_fn(chain, extractor)),
+        ("trafilatura (fast=True)", trafilatura_fn(include_comments=False, fast=True)),
+        ("Sieve (trafilatura + cleaner chain)", sieve_fn(settings)),
+        ("  without the furniture learner", sieve_fn(variant(settings, **learner))),
+        ("  with prose recovery", sieve_fn(variant(settings, SIEVE_RECOVER_PROSE=True))),
+        ("  with the fast=False fallback", sieve_fn(fallback_settings(settings))),
+        ("  fast=False on every page", sieve_fn(variant(settings, SIEVE_EXTRACTOR_OPTIONS={"fast": False}))),
     ]
     print(
         f"{len(docs)} pages from {args.data}; docs/s = median of {args.rounds} interleaved timed runs; "
-        f"± = bootstrap sd over {args.resamples} resamples"
+        f"± = bootstrap sd over {args.resamples} resamples; every Sieve row learns from all pages first "
+        "(as `scrapy clean DIR`), timed with it"
     )
     print(f"Sieve chain: {' > '.join(chain.describe())}; extractor options {extractor.options}")  # type: ignore[attr-defined]
     print(HEADER)
@@ -222,23 +280,42 @@ def main(argv: list[str] | None = None) -> int:
         s, sd, per_doc = score(docs, preds, args.resamples)
         speeds[name], results[name] = dps, (preds, per_doc)
         print(row(name, s, sd, dps), flush=True)
-    base, sieve = runs[0][0], runs[2][0]
+    base, sieve = runs[0][0], runs[3][0]
     ratios = sorted(b / s for b, s in zip(times[base], times[sieve], strict=True))
     print(
         f"speed ratio Sieve / trafilatura (include_comments=False): {statistics.median(ratios):.2f}x "
         f"(median of {len(ratios)} interleaved rounds; range {ratios[0]:.2f}-{ratios[-1]:.2f})"
     )
 
+    tune, held = halves(docs)
+    n_sites = [len({site_of(docs[i][1]) for i in half}) for half in (tune, held)]
+    print(
+        f"\nSite-disjoint split (by registrable domain): tuning half {len(tune)} pages of {n_sites[0]} sites, "
+        f"held-out half {len(held)} pages of {n_sites[1]} sites. Recovery's constants and the fallback share were "
+        "chosen on the tuning half only; the held-out half is the figure to trust."
+    )
+    print(f"{'':<44} {'tuning P/R/F1':<21}  {'held-out P/R/F1':<21}")
+    for name, _ in runs:
+        per_doc = results[name][1]
+        cells = []
+        for half in (tune, held):
+            a = aggregate([per_doc[i] for i in half])
+            cells.append(f"{a.precision:.3f} {a.recall:.3f} {a.f1:.3f}")
+        print(f"{name:<44} {cells[0]:<21}  {cells[1]:<21}")
+
     if args.ablate:
         print("\nAblation: Sieve with one cleaner switched off (quality only; F1 change against the full chain)")
         print(HEADER)
         full = aggregate(results[sieve][1])
-        variants = [(f"without {c.name}", [x for x in chain.cleaners if x is not c]) for c in chain.cleaners]
-        variants.append(("no cleaners (Sieve's extraction alone)", []))
-        for name, cleaners in variants:
-            fn = sieve_fn(CleanerChain(cleaners), extractor)
-            s, sd, _ = score(docs, [fn(html, url) for _, url, html, _ in docs], args.resamples)
+        for path in chain.paths:
+            fn = sieve_fn(variant(settings, CLEANERS={path: None}))
+            s, sd, _ = score(docs, fn(docs), args.resamples)
+            name = f"without {path.rsplit('.', 1)[-1]}"
             print(f"{row(name, s, sd)}  ΔF1 {s.f1 - full.f1:+.4f}  ΔP {s.precision - full.precision:+.4f}", flush=True)
+        fn = sieve_fn(variant(settings, CLEANERS=dict.fromkeys(chain.paths)))
+        s, sd, _ = score(docs, fn(docs), args.resamples)
+        name = "no cleaners (Sieve's extraction alone)"
+        print(f"{row(name, s, sd)}  ΔF1 {s.f1 - full.f1:+.4f}  ΔP {s.precision - full.precision:+.4f}", flush=True)
 
     if args.stages:
         print("\nWhere Sieve's time goes (one more pass, apart from the timed runs; seconds for all pages):")

@@ -52,6 +52,18 @@ class Cleaner:
         """Yield the spans of ``page.text`` this cleaner claims."""
         raise NotImplementedError
 
+    def learn(self, page: Page) -> None:
+        """Override to learn from a page (of the same crawl or run) before pages are cleaned; claims nothing.
+
+        The chain shows a learning cleaner every page it sees: in a crawl just
+        before the page is cleaned, in ``scrapy clean DIR``, ``scrapy evaluate``
+        and ``scrapy reclean`` in a first pass over all inputs. ``page`` has its
+        text, URL and domain; its main content is not known yet.
+        """
+
+    def close(self) -> None:
+        """Override to write what the cleaner learned and release resources: called once, when the run ends."""
+
     def span(self, start: int, end: int, reason: str, **data: Any) -> Span:
         """A span with this cleaner's label; ``reason`` is a short stable code, structured values go in ``data``."""
         return Span(start, end, self.label, reason, None, data)

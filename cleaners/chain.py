@@ -208,6 +208,30 @@ class CleanerChain:
         if self.stats is not None and n:
             self.stats.inc_value(key, n)
 
+    @property
+    def learns(self) -> bool:
+        """True when some cleaner learns from pages (then a command shows it every input before cleaning)."""
+        return any(type(c).learn is not Cleaner.learn for c in self.cleaners)
+
+    def learn(self, page: Page) -> None:
+        """Show ``page`` to every in-scope cleaner that learns; a failing learner is logged, never fatal."""
+        for cleaner, path, scope in zip(self.cleaners, self.paths, self._domains, strict=True):
+            if type(cleaner).learn is Cleaner.learn or not in_domains(page.domain, scope):
+                continue
+            try:
+                cleaner.learn(page)
+            except Exception as exc:  # a learner's bug must not lose the page
+                logger.warning("Cleaner %s could not learn from %s: %s: %s", path, page.url, type(exc).__name__, exc)
+                self._inc(f"cleaners/{path}/learn_errors")
+
+    def close(self) -> None:
+        """The run is over: every cleaner writes what it learned (a failure is logged)."""
+        for cleaner, path in zip(self.cleaners, self.paths, strict=True):
+            try:
+                cleaner.close()
+            except Exception as exc:
+                logger.warning("Cleaner %s failed to close: %s: %s", path, type(exc).__name__, exc)
+
     def run(self, page: Page) -> CleanResult:
         """Run every in-scope cleaner; a failing cleaner is recorded and skipped."""
         errors: list[dict[str, Any]] = []

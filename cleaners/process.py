@@ -91,8 +91,11 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
     return page, errors
 
 
-def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor) -> Cleaned:
-    """Linearise a parsed page, find its main content, run the chain over the whole page text."""
+def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor, *, learn: bool = False) -> Cleaned:
+    """Linearise a parsed page, find its main content, run the chain over the whole page text.
+
+    ``learn=True`` (a crawl) shows the page to the chain's learning cleaners first.
+    """
     try:
         page, errors = document_page(doc, extractor)
     except InputError as exc:
@@ -100,6 +103,8 @@ def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor) -> 
     text = page.text
     declared = doc.declared
     title = page.metadata["title"]
+    if learn:
+        chain.learn(page)
     result = chain.run(page)
     published = declared.date or printed_date(result) or doc.searched.date
     author = declared.author or (doc.searched.author if "searched" in doc.__dict__ else None)
@@ -145,10 +150,16 @@ def clean_content(
     is_html: bool,
     extractor: Extractor | None = None,
     url: str | None = None,
+    learn: bool = False,
 ) -> Cleaned:
-    """Clean one page (HTML, or raw text handed straight to the chain); never raises for a bad page."""
+    """Clean one page (HTML, or raw text handed straight to the chain); never raises for a bad page.
+
+    ``learn=True`` shows the page to the chain's learning cleaners just before cleaning it (a crawl).
+    """
     if not is_html:
         page = Page(content, url=url, domain=host_of(url))
+        if learn:
+            chain.learn(page)
         return Cleaned({**empty_record([]), **chain.run(page).to_dict()}, content)
     if extractor is None:
         raise TypeError("clean_content: an extractor is needed for HTML")
@@ -156,7 +167,39 @@ def clean_content(
         doc = Document.parse(content, url)
     except InputError as exc:
         return Cleaned(empty_record([error_record("extract", str(exc))]), None)
-    return clean_document(chain, doc, extractor)
+    return clean_document(chain, doc, extractor, learn=learn)
+
+
+def learn_content(chain: CleanerChain, content: str, *, is_html: bool, url: str | None = None) -> None:
+    """Show one page to the chain's learning cleaners without cleaning it: the first pass of a two-pass run.
+
+    Only the page text is needed (parse and linearise, no extraction), and it
+    is exactly the text :func:`clean_content` will clean, with the same URL and
+    domain. A page that cannot be parsed teaches nothing.
+    """
+    if not chain.learns:
+        return
+    if not is_html:
+        chain.learn(Page(content, url=url, domain=host_of(url)))
+        return
+    try:
+        doc = Document.parse(content, url)
+        text, blocks = doc.linearise()
+    except InputError:
+        return
+    chain.learn(Page(text, url=doc.url, domain=doc.domain, blocks=blocks, base_url=doc.base_url))
+
+
+def learn_file(name: str, data: bytes, chain: CleanerChain, max_bytes: int, url: str | None = None) -> None:
+    """:func:`learn_content` for a page file's bytes (decoded exactly as :func:`clean_file` decodes them)."""
+    try:
+        content, is_html, _ = decode_page(name, data, max_bytes)
+    except InputError:
+        return
+    try:
+        learn_content(chain, content, is_html=is_html, url=url)
+    except Exception:  # a bug must cost one page's lesson, not the run
+        logger.warning("learning from %s failed", name, exc_info=True)
 
 
 def clean_file(

@@ -29,7 +29,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.sql.elements import ColumnElement
 
 from cleaners.chain import CleanerChain
-from cleaners.process import Extractor, clean_content
+from cleaners.process import Extractor, clean_content, learn_content
 from cleaners.timestamps import utc_now
 from storage.records import article_rows, cleaning_errors, decompress, output_hash
 from storage.repository import archive_raw_text, articles, insert_errors, pages, write_articles
@@ -67,6 +67,44 @@ def count_pages(engine: Engine, domain: str | None = None) -> int:
         return int(conn.execute(stmt).scalar_one())
 
 
+def learn_stored(engine: Engine, chain: CleanerChain, *, domain: str | None = None, chunk_size: int = 200) -> int:
+    """Show every stored page (of ``domain``) to the chain's learning cleaners; returns the pages shown.
+
+    The first pass of ``scrapy reclean``: site furniture is learned from all
+    the stored pages of a site before any of them is cleaned, so each page's
+    result depends on the site's pages, not on the order they were crawled
+    in. Learning is idempotent (a page already counted with the same lines
+    changes nothing), so this is cheap after a crawl that learned as it went,
+    and it catches up pages stored before the learner existed.
+    """
+    if not chain.learns:
+        return 0
+    cond = domain_filter(domain)
+    last_id, shown = 0, 0
+    while True:
+        stmt = (
+            select(pages.c.id, pages.c.url, pages.c.is_html, pages.c.raw_html, pages.c.raw_text)
+            .where(pages.c.id > last_id, pages.c.content_hash.is_not(None))
+            .order_by(pages.c.id)
+            .limit(chunk_size)
+        )
+        if cond is not None:
+            stmt = stmt.where(cond)
+        with engine.connect() as conn:
+            rows = conn.execute(stmt).all()
+        if not rows:
+            return shown
+        last_id = rows[-1].id
+        for row in rows:
+            try:
+                content = decompress(row.raw_html) if row.is_html else row.raw_text
+                if content is not None:
+                    learn_content(chain, content, is_html=row.is_html, url=row.url)
+                    shown += 1
+            except Exception as exc:  # one bad row must not stop a long reclean
+                logger.warning("reclean: learning from page %s (%s) failed: %r", row.id, row.url, exc)
+
+
 def reclean(
     engine: Engine,
     chain: CleanerChain,
@@ -77,7 +115,11 @@ def reclean(
     progress: Callable[[int], Any] | None = None,
     now: datetime | None = None,
 ) -> RecleanCounts:
-    """Re-clean stored pages (optionally of one domain); ``progress(n)`` after each chunk of n pages."""
+    """Re-clean stored pages (optionally of one domain); ``progress(n)`` after each chunk of n pages.
+
+    Learning cleaners first see every selected page (:func:`learn_stored`).
+    """
+    learn_stored(engine, chain, domain=domain, chunk_size=chunk_size)
     counts = RecleanCounts()
     cond = domain_filter(domain)
     last_id = 0

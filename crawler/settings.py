@@ -18,15 +18,27 @@ CLEANERS_BASE = {
     "cleaners.builtin.CreditCleaner": 400,
     "cleaners.builtin.PromoCleaner": 500,
     "cleaners.builtin.MetaLineCleaner": 600,
+    # Last: lines the page's own site repeats on most of its pages (learned per site; cleaners/furniture/).
+    "cleaners.builtin.FurnitureCleaner": 700,
 }
 CLEANERS: dict[str, int | None] = {}
 # {"dotted.path.or.Name": ["example.com", ...]}: run a cleaner on those sites only.
 CLEANERS_DOMAINS: dict[str, list[str]] = {}
+# FurnitureCleaner's statistics (SIEVE_SITE_STATS, not set here): `scrapy crawl` and `scrapy reclean` learn into and
+# read from the database (DATABASE_URL); `scrapy clean` and `scrapy evaluate` learn in memory within the run.
+# Its thresholds (cleaners/furniture/policy.py, measured by benchmarks/furniture.py):
+# SIEVE_FURNITURE_MIN_SITE_PAGES, SIEVE_FURNITURE_MIN_PAGES, SIEVE_FURNITURE_MIN_SHARE, SIEVE_FURNITURE_PROSE_WORDS.
 
 SIEVE_EXTRACTOR = "cleaners.document.extract.TrafilaturaExtractor"
 # trafilatura.extract keyword arguments. fast=True skips trafilatura's readability/justext
 # fallback: on the AEB benchmark it is both more precise and faster (benchmarks/aeb.py).
 SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {"fast": True}
+# Recall aids for pages where trafilatura keeps a fraction of the article (cleaners/document/recover.py): take back
+# the prose blocks that continue the kept ones, or re-extract with fast=False under this share of the page's prose.
+# Both off: on AEB, recovery gained F1 only on the half of the sites it was tuned on, not on the held-out half
+# (benchmarks/aeb.py prints both rows), so it is not a gain that would hold on a site nobody looked at.
+SIEVE_RECOVER_PROSE = False
+SIEVE_FALLBACK_EXTRACTION = 0.0
 # Site profiles (cleaners.sites.SiteProfile) beyond the `sieve.sites` entry points, as dotted paths. A profile's
 # `main` selector overrides the extractor's main content on its domain; the extractor finds the profile by the
 # page's own domain (a saved file's canonical URL), so `scrapy clean` and a crawl agree.

@@ -175,3 +175,44 @@ class Error(Base):
     cleaner: Mapped[str | None] = mapped_column(String(255))
     message: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+class SitePattern(Base):
+    """A normalised line and on how many pages of one site it was seen: what ``FurnitureCleaner`` learns.
+
+    ``site`` is the registrable domain (``cleaners.furniture.keys.site_key``);
+    ``key`` is 16 hex digits of the SHA-1 of the normalised line. ``text`` is
+    kept once the line is on two pages (a line seen once is every article's
+    own prose: its text would double the stored text for nothing). A person
+    can ``vetoed`` a pattern (``scrapy sites veto``): it is never claimed.
+    """
+
+    __tablename__ = "site_patterns"
+
+    site: Mapped[str] = mapped_column(String(255), primary_key=True)
+    #: Indexed on its own too: "on how many other sites is this line" is asked by key.
+    key: Mapped[str] = mapped_column(String(16), primary_key=True, index=True)
+    text: Mapped[str | None] = mapped_column(Text)
+    page_count: Mapped[int] = mapped_column(Integer)
+    first_seen: Mapped[datetime]
+    last_seen: Mapped[datetime]
+    vetoed: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class SitePage(Base):
+    """A page the furniture learner counted, and the keys it counted for it.
+
+    It makes learning idempotent (a page seen again with the same lines
+    changes nothing; with other lines, its old keys are uncounted first), so
+    the counts depend on the set of pages, not on the order they came in, and
+    ``site_patterns`` can be rebuilt from it. ``page`` is the SHA-1 of the URL;
+    ``keys`` are the 8-byte keys, sorted and concatenated.
+    """
+
+    __tablename__ = "site_pages"
+
+    site: Mapped[str] = mapped_column(String(255), primary_key=True)
+    page: Mapped[str] = mapped_column(String(40), primary_key=True)
+    url: Mapped[str] = mapped_column(Text)
+    keys: Mapped[bytes] = mapped_column(LargeBinary)
+    seen_at: Mapped[datetime]

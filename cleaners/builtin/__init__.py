@@ -2,6 +2,7 @@
 
 from cleaners.builtin.copyright import CopyrightCleaner
 from cleaners.builtin.credits import CreditCleaner
+from cleaners.builtin.furniture import FurnitureCleaner
 from cleaners.builtin.headline import HeadlineCleaner
 from cleaners.builtin.linklists import LinkListCleaner
 from cleaners.builtin.metalines import MetaLineCleaner
@@ -12,6 +13,7 @@ from cleaners.builtin.source import SourceCleaner
 __all__ = [
     "CopyrightCleaner",
     "CreditCleaner",
+    "FurnitureCleaner",
     "HeadlineCleaner",
     "LinkListCleaner",
     "MetaLineCleaner",

@@ -19,6 +19,7 @@ from cssselect import GenericTranslator, SelectorError
 
 from cleaners.document.align import main_flags, without_navigation
 from cleaners.document.errors import ExtractionError
+from cleaners.document.recover import PROSE_WORDS, recover_prose
 from cleaners.sites import SiteRegistry, load_sites
 
 if TYPE_CHECKING:
@@ -40,15 +41,31 @@ class TrafilaturaExtractor:
 
     defaults: dict[str, Any] = {"include_comments": False, "include_tables": True, "deduplicate": False}
 
-    def __init__(self, options: dict[str, Any] | None = None, sites: SiteRegistry | None = None) -> None:
+    def __init__(
+        self,
+        options: dict[str, Any] | None = None,
+        sites: SiteRegistry | None = None,
+        *,
+        recover: bool = False,
+        fallback: float = 0.0,
+    ) -> None:
         self.options = {**self.defaults, **(options or {})}
         self.sites = sites if sites is not None else SiteRegistry()
+        #: Take back the prose that continues the kept article (:mod:`cleaners.document.recover`).
+        self.recover = recover
+        #: When the kept prose is under this share of the page's prose, try ``fast: False`` for that page (0: never).
+        self.fallback = fallback
         self._xpaths: dict[str, str] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> TrafilaturaExtractor:
         settings = crawler.settings
-        return cls(settings.getdict("SIEVE_EXTRACTOR_OPTIONS"), load_sites(settings))
+        return cls(
+            settings.getdict("SIEVE_EXTRACTOR_OPTIONS"),
+            load_sites(settings),
+            recover=settings.getbool("SIEVE_RECOVER_PROSE", False),
+            fallback=settings.getfloat("SIEVE_FALLBACK_EXTRACTION", 0.0),
+        )
 
     def main_override(self, doc: Document) -> list[Any]:
         """Elements of the page's site-profile ``main`` selector (none without a profile or a match)."""
@@ -65,12 +82,13 @@ class TrafilaturaExtractor:
                 ) from None
         return list(doc.tree.xpath(xpath))
 
-    def main_text(self, doc: Document) -> str:
+    def main_text(self, doc: Document, **overrides: Any) -> str:
         """The text trafilatura keeps of the page (its evidence of what the article is)."""
         import trafilatura
 
         try:
-            return trafilatura.extract(doc.tree, url=doc.url, output_format="txt", **self.options) or ""
+            options = {**self.options, **overrides}
+            return trafilatura.extract(doc.tree, url=doc.url, output_format="txt", **options) or ""
         except Exception as exc:
             raise ExtractionError(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
 
@@ -78,4 +96,22 @@ class TrafilaturaExtractor:
         """For each block of the linearised page, whether it is main content."""
         if any(b.marked for b in blocks):
             return [b.marked for b in blocks]
-        return without_navigation(text, blocks, main_flags(text, blocks, self.main_text(doc)))
+        flags = without_navigation(text, blocks, main_flags(text, blocks, self.main_text(doc)))
+        if self.fallback and self.options.get("fast") and prose_share(text, blocks, flags) < self.fallback:
+            fuller = without_navigation(text, blocks, main_flags(text, blocks, self.main_text(doc, fast=False)))
+            if prose_share(text, blocks, fuller) > prose_share(text, blocks, flags):
+                flags = fuller
+        return recover_prose(text, blocks, flags) if self.recover else flags
+
+
+def prose_share(text: str, blocks: Sequence[Block], flags: Sequence[bool]) -> float:
+    """Share of the page's prose words (blocks of ``PROSE_WORDS``+ words) that the main content holds."""
+    import re
+
+    total = kept = 0
+    for block, flag in zip(blocks, flags, strict=True):
+        words = len(re.findall(r"\w+", text[block.start : block.end]))
+        if words >= PROSE_WORDS:
+            total += words
+            kept += words if flag else 0
+    return kept / total if total else 1.0

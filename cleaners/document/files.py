@@ -51,11 +51,14 @@ def expand_paths(args: list[str], *, stdin: bool = True) -> list[str | Path]:
     return pages
 
 
-def read_inputs(pages: list[str | Path]) -> Iterator[tuple[str, bytes | None, str | None]]:
-    """``(name, bytes or None, error)`` for each page named by :func:`expand_paths`, in order (``-``: stdin)."""
+def read_inputs(pages: list[str | Path], stdin: bytes | None = None) -> Iterator[tuple[str, bytes | None, str | None]]:
+    """``(name, bytes or None, error)`` for each page named by :func:`expand_paths`, in order.
+
+    ``-`` is standard input: ``stdin`` when the caller already read it (a two-pass run reads it once), else read now.
+    """
     for page in pages:
         if page == "-":
-            yield "-", sys.stdin.buffer.read(), None
+            yield "-", sys.stdin.buffer.read() if stdin is None else stdin, None
             continue
         try:
             yield str(page), Path(page).read_bytes(), None

@@ -20,7 +20,7 @@ from cleaners.chain import CleanerChain
 from cleaners.document.errors import InputError
 from cleaners.document.files import decode_page, expected_path, find_pages
 from cleaners.evaluation.metrics import PRF, label_agreement, overlap, token_prf
-from cleaners.process import Extractor, clean_content
+from cleaners.process import Extractor, clean_content, learn_content
 from cleaners.text import normalise_ws
 
 logger = logging.getLogger(__name__)
@@ -148,6 +148,16 @@ def score_record(expected: dict[str, Any], got: dict[str, Any], raw_text: str) -
         label_agreement(raw_text, want_segments, _segments(got.get("segments") or [])) if want_segments else None
     )
     return scores
+
+
+def learn_case(case: Case, chain: CleanerChain, max_bytes: int) -> None:
+    """Show a case's page to the chain's learning cleaners, as :func:`evaluate_case` will clean it (first pass)."""
+    try:
+        expected = load_expected(case)
+        content, is_html, _ = decode_page(case.page.name, case.page.read_bytes(), max_bytes)
+    except (CaseError, InputError, OSError):
+        return  # evaluate_case reports it
+    learn_content(chain, content, is_html=is_html, url=expected.get("url"))
 
 
 def evaluate_case(case: Case, chain: CleanerChain, extractor: Extractor, max_bytes: int) -> PageScore:

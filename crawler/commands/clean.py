@@ -10,7 +10,7 @@ from typing import IO, Any
 
 from cleaners.document.errors import InputError
 from cleaners.document.files import expand_paths, read_inputs
-from cleaners.process import Cleaned, clean_file
+from cleaners.process import Cleaned, clean_file, learn_file
 from cleaners.record import empty_record, error_record
 from crawler.command import SieveCommand
 
@@ -51,9 +51,16 @@ class Command(SieveCommand):
             out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
         except OSError as exc:
             self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
+        stdin = sys.stdin.buffer.read() if "-" in pages else None
+        if chain.learns:
+            # First pass: the learning cleaners (site furniture) see every page of the run before any is cleaned,
+            # so a page's result does not depend on where it stands in the input.
+            for name, data, _ in read_inputs(pages, stdin):
+                if data is not None:
+                    learn_file(name, data, chain, max_bytes)
         failed = 0
         try:
-            for name, data, error in read_inputs(pages):
+            for name, data, error in read_inputs(pages, stdin):
                 cleaned = (
                     clean_file(name, data, chain, extractor, max_bytes)
                     if data is not None
@@ -71,6 +78,7 @@ class Command(SieveCommand):
         except OSError as exc:
             self.fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
         finally:
+            chain.close()
             if out is not sys.stdout:
                 out.close()
         if failed:

@@ -11,7 +11,13 @@ USAGE_FAILURES = frozenset({"path_not_found", "no_pages", "bad_arguments"})
 
 
 class Command(ScrapyCrawlCommand):
-    """Scrapy exits 0 even when the spider closed at once on a bad ``-a`` value; scripts need to know."""
+    """Scrapy exits 0 even when the spider closed at once on a bad ``-a`` value; scripts need to know.
+
+    A crawl learns each site's furniture into the database (``SIEVE_SITE_STATS``), so ``scrapy reclean``
+    can re-apply it to the pages stored before.
+    """
+
+    default_settings = {**ScrapyCrawlCommand.default_settings, "SIEVE_SITE_STATS": "database"}
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if len(args) != 1:

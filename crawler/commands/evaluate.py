@@ -20,6 +20,7 @@ from cleaners.evaluation.scoring import (
     compare_report,
     evaluate_case,
     find_cases,
+    learn_case,
     macro,
     report,
 )
@@ -84,12 +85,18 @@ class Command(SieveCommand):
         except CommandError as exc:
             self.fail(f"{label}: {exc}")
         max_bytes = settings.getint("SIEVE_MAX_BYTES")
+        if chain.learns:  # first pass: site furniture is learned from every page of the run, grouped by site
+            for case in cases:
+                learn_case(case, chain, max_bytes)
         items: Any = cases
         if sys.stderr.isatty():
             from tqdm import tqdm
 
             items = tqdm(cases, desc=label, unit="page", file=sys.stderr, leave=False)
-        return [evaluate_case(case, chain, extractor, max_bytes) for case in items]
+        try:
+            return [evaluate_case(case, chain, extractor, max_bytes) for case in items]
+        finally:
+            chain.close()
 
     @staticmethod
     def _print(pages: list[PageScore], other: list[PageScore] | None, opts: argparse.Namespace) -> None:

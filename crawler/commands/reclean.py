@@ -14,6 +14,9 @@ from storage.db import describe_error, display_url
 
 
 class Command(SieveCommand):
+    #: Site furniture is learned into and read from the database, as in a crawl.
+    default_settings = {**SieveCommand.default_settings, "SIEVE_SITE_STATS": "database"}
+
     def syntax(self) -> str:
         return "[--domain DOMAIN] [-s CLEANERS=...]"
 
@@ -23,7 +26,9 @@ class Command(SieveCommand):
     def long_desc(self) -> str:
         return (
             "Re-extracts each stored HTML page and re-runs the cleaner chain (CLEANERS over CLEANERS_BASE), "
-            "in chunks, and rewrites only the articles whose output changed. Prints the changed, unchanged "
+            "in chunks, and rewrites only the articles whose output changed. Learning cleaners (site furniture) "
+            "first see every selected page, so what was learned is re-applied to pages stored before. "
+            "Prints the changed, unchanged "
             "and failed counts; a progress bar is shown when stderr is a terminal."
         )
 
@@ -48,6 +53,7 @@ class Command(SieveCommand):
         except SQLAlchemyError as exc:
             self.fail(f"database error on {display_url(url)}: {describe_error(exc)}", code=1)
         finally:
+            chain.close()
             engine.dispose()
         scope = f" of {opts.domain}" if opts.domain else ""
         print(

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from cleaners.document.errors import InputError
 from cleaners.document.files import expand_paths, read_inputs
-from cleaners.process import Cleaned, clean_file
+from cleaners.process import Cleaned, clean_file, learn_file
 from cleaners.record import empty_record, error_record
 from cleaners.report import ReportPage, ReportSegment, render_report
 from crawler.command import CommandError, SieveCommand
@@ -89,11 +89,16 @@ class Command(SieveCommand):
             raise _Usage(str(exc)) from None
         chain, extractor = self.components()
         max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
+        stdin = sys.stdin.buffer.read() if "-" in pages else None
+        if chain.learns:  # the same two passes as `scrapy clean`, so the report shows what it prints
+            for name, data, _ in read_inputs(pages, stdin):
+                if data is not None:
+                    learn_file(name, data, chain, max_bytes)
         failed = 0
 
         def cleaned_pages() -> Iterator[ReportPage]:
             nonlocal failed
-            for name, data, error in read_inputs(pages):
+            for name, data, error in read_inputs(pages, stdin):
                 cleaned = (
                     clean_file(name, data, chain, extractor, max_bytes)
                     if data is not None

@@ -42,7 +42,8 @@ class CleanPipeline:
     not one is dropped here, its reason counted as
     ``sieve/skipped/not_article/<reason>``. The chain is built once per crawl
     from ``CLEANERS``, exactly as ``scrapy clean`` builds it, so a crawl and
-    the offline command agree.
+    the offline command agree. The crawl learns as it goes: every page is shown
+    to the chain's learning cleaners (site furniture) just before it is cleaned.
     """
 
     def __init__(self, chain: CleanerChain, extractor: Extractor, crawler: Crawler) -> None:
@@ -66,7 +67,7 @@ class CleanPipeline:
             return item
         url = adapter.get("url")
         if not adapter.get("is_html", True):
-            cleaned = clean_content(self.chain, content, is_html=False, url=url)
+            cleaned = clean_content(self.chain, content, is_html=False, url=url, learn=True)
         else:
             try:
                 doc = Document.parse(content, url)
@@ -75,7 +76,7 @@ class CleanPipeline:
             else:
                 if adapter.get("require_article"):
                     self._gate(doc, adapter.get("article_pattern"), url)
-                cleaned = clean_document(self.chain, doc, self.extractor)
+                cleaned = clean_document(self.chain, doc, self.extractor, learn=True)
         stats.inc_value("sieve/pages")
         record = cleaned.record
         record["errors"] = list(adapter.get("errors") or []) + record["errors"]
@@ -91,6 +92,10 @@ class CleanPipeline:
         for err in record["errors"]:
             stats.inc_value(f"sieve/errors/{err['stage']}")
         return item
+
+    def close_spider(self, spider: Spider | None = None) -> None:
+        """Learning cleaners write what the crawl taught them (site furniture goes to the database)."""
+        self.chain.close()
 
     def _gate(self, doc: Document, pattern: str | None, url: str | None) -> None:
         """Drop a page that is not an article, counting why."""

@@ -50,16 +50,18 @@ def index_page(title: str, links: list[str], og: bool = True) -> bytes:
 
 
 BRIEF_SENTENCES = [
-    "The port authority said on {day} that the northern breakwater would close for repairs from next week.",
-    "Small craft will be diverted to the southern channel for about a month while the work goes on.",
-    "Harbour master Lina Haddad said the repairs had been planned since the winter storms damaged the wall.",
-    "Fishing cooperatives asked for the closure to be moved to the off season, but the request was refused.",
-    "Ferry services will not be affected, and the marina will stay open to visitors throughout the works.",
-    "The authority said it would publish a timetable for the diverted routes on its website by {day}.",
-    "Local councillors welcomed the decision and asked for regular updates on the progress of the repairs.",
-    "Engineers expect the new concrete blocks to arrive by barge from the quarry at the end of the month.",
+    "The {port} port authority said on {day} that its northern breakwater would close for repairs next week.",
+    "Small craft in {port} will be diverted to the southern channel for about {weeks} weeks while the work goes on.",
+    "Harbour master {name} said the {port} repairs had been planned since the winter storms damaged the wall.",
+    "Fishing cooperatives in {port} asked for the closure to be moved to the off season, but were refused.",
+    "Ferry services from {port} will not be affected, and its marina will stay open throughout the works.",
+    "The authority said it would publish a timetable for the {port} routes on its website by {day}.",
+    "{count} local councillors welcomed the decision and asked {name} for regular updates on the repairs.",
+    "Engineers expect {count}0 new concrete blocks to arrive by barge from the quarry at the end of the month.",
 ]
 DAYS = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
+PORTS = ["Northport", "Eastham", "Kilbrook", "Saltmere", "Dunmore", "Westby"]
+NAMES = ["Lina Haddad", "Omar Reyes", "Ada Quinn", "Tom Abara", "Mia Sorel", "Ivo Marek"]
 #: Short wire briefs (100 to 150 words, no og:type, no JSON-LD) and two index pages, all in one sitemap.
 BRIEFS = [f"/briefs/2024/05/0{i + 1}/breakwater-brief-number-{i + 1}" for i in range(6)]
 BRIEF_INDEXES = ["/briefs/", "/tags/harbour/"]
@@ -67,8 +69,10 @@ BRIEF_INDEXES = ["/briefs/", "/tags/harbour/"]
 
 def brief_page(n: int) -> bytes:
     """A 100-150 word brief in an ``<article>`` with an ``<h1>``: nothing declares it an article."""
-    day = DAYS[n % len(DAYS)]
-    sentences = [s.format(day=day) for s in BRIEF_SENTENCES[: 6 + n % 3]]
+    # Each brief's own port, people and numbers: the site's pages share no sentence (which a site-furniture
+    # learner would rightly take for furniture), only the shape of one.
+    values = {"day": DAYS[n], "port": PORTS[n], "name": NAMES[n], "weeks": n + 2, "count": n + 3}
+    sentences = [s.format(**values) for s in BRIEF_SENTENCES[: 6 + n % 3]]
     paragraphs = "".join(f"<p>{' '.join(sentences[i : i + 2])}</p>" for i in range(0, len(sentences), 2))
     return (
         f"<!DOCTYPE html><html><head><title>Harbour brief {n}</title></head><body>"
@@ -81,7 +85,7 @@ def brief_index(title: str) -> bytes:
     """A section or tag front: a headline, then a teaser card per brief."""
     cards = "".join(
         f"<article><h2><a href='{path}'>Breakwater to close for repairs ({i})</a></h2>"
-        f"<p>{BRIEF_SENTENCES[0].format(day='Monday')}</p></article>"
+        f"<p>{BRIEF_SENTENCES[0].format(day='Monday', port=PORTS[i])}</p></article>"
         for i, path in enumerate(BRIEFS)
     )
     return (

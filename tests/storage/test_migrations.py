@@ -23,7 +23,16 @@ def test_first_use_applies_migrations_and_models_agree(db_url):
             diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), Base.metadata)
             tables = set(inspect(conn).get_table_names())
         assert diff == [], f"models and migrations disagree; generate a migration: {diff}"
-        assert {"pages", "page_versions", "articles", "segments", "related_links", "errors"} <= tables
+        assert {
+            "pages",
+            "page_versions",
+            "articles",
+            "segments",
+            "related_links",
+            "errors",
+            "site_patterns",
+            "site_pages",
+        } <= tables
     finally:
         engine.dispose()
 

@@ -1,0 +1,85 @@
+"""Site statistics in SQL agree with the in-memory ones, are idempotent, keep text from the second page, and veto."""
+
+from __future__ import annotations
+
+from random import Random
+
+from sqlalchemy import func, select
+
+from cleaners.furniture.keys import line_key, normalise_line
+from cleaners.furniture.stats import MemorySiteStats
+from storage.site_patterns import list_patterns, list_sites, observe_page, set_veto, site_pages, site_patterns
+from storage.site_stats import DatabaseSiteStats
+
+
+def lines(*texts: str) -> dict[str, str]:
+    return {line_key(normalise_line(t)): normalise_line(t) for t in texts}
+
+
+def test_database_stats_agree_with_memory_stats_whatever_the_history(db_url):
+    rng = Random(5)
+    vocab = [f"line {i}" for i in range(12)]
+    history = []
+    for _ in range(40):  # pages seen, some of them again with other lines
+        site = rng.choice(["a.example", "b.example"])
+        history.append((site, f"https://{site}/{rng.randint(0, 9)}", lines(*rng.sample(vocab, rng.randint(1, 6)))))
+    memory, database = MemorySiteStats(), DatabaseSiteStats(db_url)
+    try:
+        for site, url, found in history:
+            memory.observe(site, url, found)
+            database.observe(site, url, found)
+        keys = set(lines(*vocab))
+        for site in ("a.example", "b.example", "c.example"):
+            assert database.evidence(site, keys) == memory.evidence(site, keys)
+            assert database.other_sites(site, keys) == memory.other_sites(site, keys)
+    finally:
+        database.close()
+
+
+def test_observing_is_idempotent_and_text_is_kept_from_the_second_page(engine):
+    with engine.begin() as conn:
+        assert observe_page(conn, "a.example", "https://a.example/1", lines("Tip line", "Own text one"))
+        assert not observe_page(conn, "a.example", "https://a.example/1", lines("Tip line", "Own text one"))
+        assert observe_page(conn, "a.example", "https://a.example/2", lines("Tip line", "Own text two"))
+    with engine.connect() as conn:
+        rows = {r.text: r.page_count for r in conn.execute(select(site_patterns))}
+        assert rows == {"tip line": 2, None: 1}  # one-page lines keep no text
+        assert conn.execute(select(func.count()).select_from(site_pages)).scalar_one() == 2
+        assert list_sites(conn) == [("a.example", 2)]
+        shown = list_patterns(conn, "a.example")
+        assert [(p.text, p.page_count, p.vetoed) for p in shown] == [("tip line", 2, False)]
+
+
+def test_a_changed_page_is_uncounted_first_and_empty_patterns_go(engine):
+    with engine.begin() as conn:
+        observe_page(conn, "a.example", "https://a.example/1", lines("Old line"))
+        observe_page(conn, "a.example", "https://a.example/1", lines("New line"))
+    with engine.connect() as conn:
+        assert conn.execute(select(site_patterns.c.page_count, site_patterns.c.key)).all() == [
+            (1, line_key("new line"))
+        ]
+
+
+def test_veto_by_key_prefix_or_text(engine):
+    with engine.begin() as conn:
+        for n in range(3):
+            observe_page(conn, "a.example", f"https://a.example/{n}", lines("Tip line", f"Own {n}"))
+        key = line_key("tip line")
+        assert [p.key for p in set_veto(conn, "a.example", key[:6])] == [key]
+        assert set_veto(conn, "a.example", "no such line") == []
+        assert [p.vetoed for p in set_veto(conn, "a.example", "TIP  line", vetoed=False)] == [False]
+        set_veto(conn, "a.example", key)
+    stats = DatabaseSiteStats(str(engine.url.render_as_string(hide_password=False)))
+    try:
+        assert stats.evidence("a.example", {key}).vetoed == {key}
+    finally:
+        stats.close()
+
+
+def test_an_unusable_database_falls_back_to_memory(tmp_path, caplog):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    stats = DatabaseSiteStats(f"sqlite:///{blocker}/sub/x.db")  # its folder cannot be created
+    stats.observe("a.example", "https://a.example/1", lines("Tip line"))
+    assert stats.evidence("a.example", set(lines("Tip line"))).pages == {line_key("tip line"): 1}
+    assert "learned in memory" in caplog.text
