@@ -108,3 +108,15 @@ class SieveCommand(ScrapyCommand):
             self.fail(str(exc))
         except SQLAlchemyError as exc:
             self.fail(f"cannot open {display_url(url)}: {describe_error(exc)}", code=1)
+
+
+def add_jobs_option(parser: argparse.ArgumentParser) -> None:
+    """``-j N``: pages are cleaned in N worker processes (default: one per core for a run of many pages)."""
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="clean in N worker processes (default: one per core when there are many pages; 1: in this process)",
+    )

@@ -9,10 +9,9 @@ import sys
 from typing import IO, Any
 
 from cleaners.document.errors import InputError
-from cleaners.document.files import expand_paths, read_inputs
-from cleaners.process import Cleaned, clean_file, learn_file
-from cleaners.record import empty_record, error_record
-from crawler.command import SieveCommand
+from cleaners.document.files import expand_paths
+from crawler.cleaning import FileRun
+from crawler.command import SieveCommand, add_jobs_option
 
 logger = logging.getLogger(__name__)
 
@@ -36,6 +35,7 @@ class Command(SieveCommand):
             action="store_true",
             help="also output the raw text, and each segment's text (the slice of the raw text it covers)",
         )
+        add_jobs_option(parser)
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
@@ -46,26 +46,15 @@ class Command(SieveCommand):
         except InputError as exc:
             self.fail(str(exc))
         chain, extractor = self.components()
-        max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
         try:
             out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
         except OSError as exc:
             self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
         stdin = sys.stdin.buffer.read() if "-" in pages else None
-        if chain.learns:
-            # First pass: the learning cleaners (site furniture) see every page of the run before any is cleaned,
-            # so a page's result does not depend on where it stands in the input.
-            for name, data, _ in read_inputs(pages, stdin):
-                if data is not None:
-                    learn_file(name, data, chain, max_bytes)
+        run = FileRun(self.settings, chain, extractor, opts.jobs)
         failed = 0
         try:
-            for name, data, error in read_inputs(pages, stdin):
-                cleaned = (
-                    clean_file(name, data, chain, extractor, max_bytes)
-                    if data is not None
-                    else Cleaned(empty_record([error_record("read", error or "cannot read the page")]), None)
-                )
+            for name, cleaned in run.clean(pages, stdin):
                 record = explain(cleaned.record, cleaned.raw_text) if opts.explain else cleaned.record
                 problems = [e for e in record["errors"] if e["stage"] in ("read", "extract", "internal")]
                 if problems:
@@ -78,7 +67,7 @@ class Command(SieveCommand):
         except OSError as exc:
             self.fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
         finally:
-            chain.close()
+            run.close()
             if out is not sys.stdout:
                 out.close()
         if failed:

@@ -5,17 +5,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
-
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING, Any
 
 from crawler.command import SieveCommand
-from storage import migrate
-from storage.db import describe_error, display_url
-from storage.repository import WriteCounts, write_items
-from storage.spool import DEFAULT_DIR, SpoolError, mark_imported, read_spool, spool_files
-from storage.summary import format_summary, summarize
+
+if TYPE_CHECKING:
+    from sqlalchemy.engine import Engine
+
+    from storage.repository import WriteCounts
 
 SUBCOMMANDS = ("upgrade", "summary", "import-spool")
 
@@ -37,6 +34,13 @@ class Command(SieveCommand):
         )
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        from sqlalchemy.exc import SQLAlchemyError  # the storage stack only for the commands that use it
+
+        from storage import migrate
+        from storage.db import describe_error, display_url
+        from storage.spool import DEFAULT_DIR
+        from storage.summary import format_summary, summarize
+
         if not args or args[0] not in SUBCOMMANDS:
             self.fail(f"give one of: {', '.join(SUBCOMMANDS)}")
         sub, rest = args[0], args[1:]
@@ -69,6 +73,9 @@ def import_spool(engine: Engine, directory: Path, batch_size: int) -> int:
     Loading is idempotent (a page already stored is "unchanged"), so a file
     that failed half-way can simply be imported again once fixed.
     """
+    from storage.repository import WriteCounts
+    from storage.spool import SpoolError, mark_imported, read_spool, spool_files
+
     files = spool_files(directory)
     if not files:
         print(f"No spool files in {directory}: nothing to import")
@@ -97,6 +104,8 @@ def import_spool(engine: Engine, directory: Path, batch_size: int) -> int:
 
 
 def _write(engine: Engine, batch: list[dict[str, Any]], total: WriteCounts) -> int:
+    from storage.repository import write_items
+
     if not batch:
         return 0
     with engine.begin() as conn:

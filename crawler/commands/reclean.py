@@ -5,12 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from sqlalchemy.exc import SQLAlchemyError
-from tqdm import tqdm
-
 from crawler.command import SieveCommand
-from crawler.reclean import count_pages, reclean
-from storage.db import describe_error, display_url
 
 
 class Command(SieveCommand):
@@ -38,6 +33,12 @@ class Command(SieveCommand):
         parser.add_argument("--chunk-size", type=int, default=200, metavar="N", help="pages per transaction (200)")
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
+        from sqlalchemy.exc import SQLAlchemyError  # the storage stack only for the commands that use it
+        from tqdm import tqdm
+
+        from crawler.reclean import count_pages, reclean
+        from storage.db import describe_error, display_url
+
         if args:
             self.fail(f"unexpected arguments: {' '.join(args)}")
         if opts.chunk_size < 1:

@@ -16,8 +16,7 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import Any
 
 from cleaners.document.errors import InputError
 from cleaners.document.files import expand_paths, read_inputs
@@ -25,8 +24,6 @@ from cleaners.process import Cleaned, clean_file, learn_file
 from cleaners.record import empty_record, error_record
 from cleaners.report import ReportPage, ReportSegment, render_report
 from crawler.command import CommandError, SieveCommand
-from storage.db import DatabaseConfigError, database_url, describe_error, display_url, make_engine, parse_url
-from storage.read import StoredPage, iter_pages
 
 #: Exit status when the arguments or settings are wrong, or there is nothing to report (no report written).
 EXIT_USAGE = 2
@@ -116,6 +113,11 @@ class Command(SieveCommand):
     # -- what a crawl stored -----------------------------------------------------------------------------------
 
     def _from_db(self, opts: argparse.Namespace, limit: int | None) -> str:
+        from sqlalchemy.exc import SQLAlchemyError  # the storage stack only for --db
+
+        from storage.db import DatabaseConfigError, database_url, describe_error, display_url, make_engine, parse_url
+        from storage.read import iter_pages
+
         url = database_url(self.settings)
         try:
             parsed = parse_url(url)
@@ -192,7 +194,8 @@ def _write(html: str, output: str | None) -> None:
         sys.stdout.buffer.flush()
 
 
-def _report_page(page: StoredPage) -> ReportPage:
+def _report_page(page: Any) -> ReportPage:
+    """A page as ``storage.read`` gives it."""
     return ReportPage(
         name=page.url,
         url=page.url,

@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import argparse
-
-from sqlalchemy.exc import SQLAlchemyError
+from typing import TYPE_CHECKING
 
 from cleaners.furniture.keys import site_key
 from cleaners.furniture.policy import Thresholds
 from cleaners.furniture.stats import Evidence
 from crawler.command import SieveCommand
-from storage.db import describe_error, display_url
-from storage.site_patterns import PatternRow, list_patterns, list_sites, other_site_counts, set_veto, site_page_count
+
+if TYPE_CHECKING:
+    from storage.site_patterns import PatternRow
 
 SUBCOMMANDS = ("list", "show", "veto", "unveto")
 
@@ -48,6 +48,11 @@ class Command(SieveCommand):
         site = site_key(rest[0]) if rest else None
         if rest and not site:
             self.fail(f"{rest[0]!r} is not a host or domain")
+        from sqlalchemy.exc import SQLAlchemyError  # the storage stack only for the commands that use it
+
+        from storage.db import describe_error, display_url
+        from storage.site_patterns import list_sites, set_veto
+
         url, engine = self.database()
         try:
             with engine.begin() as conn:
@@ -74,6 +79,8 @@ class Command(SieveCommand):
             engine.dispose()
 
     def _show(self, conn: object, site: str, opts: argparse.Namespace) -> None:
+        from storage.site_patterns import list_patterns, other_site_counts, site_page_count
+
         assert self.settings is not None
         total = site_page_count(conn, site)  # type: ignore[arg-type]
         rows: list[PatternRow] = list_patterns(conn, site, 1 if opts.all else 2, opts.limit)  # type: ignore[arg-type]

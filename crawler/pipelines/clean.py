@@ -1,36 +1,28 @@
-"""Runs the article decision, extraction and the cleaner chain on every fetched page, on one parse of it."""
+"""Runs the article decision, extraction and the cleaner chain on every fetched page, in worker processes."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-import re
-from functools import lru_cache
-from typing import TYPE_CHECKING
+import os
+from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 
-from cleaners.document.article import decide
-from cleaners.document.document import Document
-from cleaners.document.errors import InputError
-from cleaners.process import Cleaned, clean_content, clean_document
 from cleaners.record import FIELDS, empty_record, error_record
 from cleaners.timestamps import utc_now
 from crawler.components import load_chain, load_extractor
+from crawler.pool import CleaningPool, PoolError, merge_stats
+from crawler.pool_tasks import PageResult, WorkerState, clean_page, settings_values
 
 if TYPE_CHECKING:
     from scrapy import Spider
     from scrapy.crawler import Crawler
 
     from cleaners.chain import CleanerChain
-    from cleaners.process import Extractor
 
 logger = logging.getLogger(__name__)
-
-
-@lru_cache(maxsize=64)
-def _pattern(pattern: str) -> re.Pattern[str]:
-    return re.compile(pattern)
 
 
 class CleanPipeline:
@@ -40,23 +32,54 @@ class CleanPipeline:
     that the article decision, the extractor and the cleaners all read. A page
     the spider wants only if it is an article (``require_article``) and that is
     not one is dropped here, its reason counted as
-    ``sieve/skipped/not_article/<reason>``. The chain is built once per crawl
-    from ``CLEANERS``, exactly as ``scrapy clean`` builds it, so a crawl and
-    the offline command agree. The crawl learns as it goes: every page is shown
-    to the chain's learning cleaners (site furniture) just before it is cleaned.
+    ``sieve/skipped/not_article/<reason>``. The crawl learns as it goes: every
+    page is shown to the chain's learning cleaners (site furniture) just before
+    it is cleaned.
+
+    The work runs in ``SIEVE_WORKERS`` processes (default: one per core; 0 runs
+    it in the crawl's own process), each building the chain and the extractor
+    once from the crawl's settings, exactly as ``scrapy clean`` builds them, so
+    a crawl and the offline command agree. At most two pages per worker are in
+    flight (the rest of the crawl waits: back-pressure); a page that takes
+    longer than ``SIEVE_PAGE_TIMEOUT`` seconds, or whose worker dies, is stored
+    with an ``extract`` error and the worker is replaced.
     """
 
-    def __init__(self, chain: CleanerChain, extractor: Extractor, crawler: Crawler) -> None:
-        self.chain = chain
-        self.extractor = extractor
+    def __init__(self, crawler: Crawler, chain: CleanerChain, pool: CleaningPool | None) -> None:
         self.crawler = crawler
-        self.min_article_chars = crawler.settings.getint("SIEVE_ARTICLE_MIN_CHARS", 800)
+        self.chain = chain
+        self.pool = pool
+        self.fingerprint = chain.fingerprint
+        self._local: WorkerState | None = None
+        if pool is None:
+            assert crawler.stats is not None
+            self._local = WorkerState(
+                chain, load_extractor(crawler), crawler.stats,  # type: ignore[arg-type]
+                crawler.settings.getint("SIEVE_MAX_BYTES"), crawler.settings.getint("SIEVE_ARTICLE_MIN_CHARS", 800),
+            )  # fmt: skip
+        self._slots = asyncio.Semaphore(2 * pool.size) if pool is not None else None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CleanPipeline:
-        return cls(load_chain(crawler), load_extractor(crawler), crawler)
+        settings = crawler.settings
+        chain = load_chain(crawler)  # also checks CLEANERS here, once, before any worker starts
+        workers = settings.getint("SIEVE_WORKERS", os.cpu_count() or 1)
+        pool = None
+        if workers > 0:
+            timeout = settings.getfloat("SIEVE_PAGE_TIMEOUT", 60.0) or None
+            pool = CleaningPool(settings_values(settings), workers, timeout)
+        return cls(crawler, chain, pool)
 
-    def process_item(self, item: object, spider: Spider | None = None) -> object:
+    def close_spider(self, spider: Spider | None = None) -> None:
+        if self.pool is not None:
+            stats = self.crawler.stats
+            if stats is not None and self.pool.restarts:
+                stats.set_value("sieve/pool/worker_restarts", self.pool.restarts)
+            self.pool.close()
+        else:
+            self.chain.close()
+
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
         adapter = ItemAdapter(item)
         stats = self.crawler.stats
         assert stats is not None
@@ -66,26 +89,25 @@ class CleanPipeline:
             stats.inc_value("sieve/errors/fetch")
             return item
         url = adapter.get("url")
-        if not adapter.get("is_html", True):
-            cleaned = clean_content(self.chain, content, is_html=False, url=url, learn=True)
-        else:
-            try:
-                doc = Document.parse(content, url)
-            except InputError as exc:
-                cleaned = Cleaned(empty_record([error_record("extract", str(exc))]), None)
-            else:
-                if adapter.get("require_article"):
-                    self._gate(doc, adapter.get("article_pattern"), url)
-                cleaned = clean_document(self.chain, doc, self.extractor, learn=True)
+        args = (
+            url, content, bool(adapter.get("is_html", True)), bool(adapter.get("require_article")),
+            adapter.get("article_pattern"), True,
+        )  # fmt: skip
+        result = await self._clean(args, url)
+        if result.skipped is not None:
+            reason, detail = result.skipped
+            stats.inc_value("sieve/skipped/not_article")
+            stats.inc_value(f"sieve/skipped/not_article/{reason}")
+            raise DropItem(f"not an article ({reason}: {detail}): {url}", log_level="DEBUG")
         stats.inc_value("sieve/pages")
-        record = cleaned.record
+        record = result.record or empty_record([])
         record["errors"] = list(adapter.get("errors") or []) + record["errors"]
         for key in FIELDS:
             adapter[key] = record[key]
-        adapter["raw_text"] = cleaned.raw_text
-        adapter["fingerprint"] = self.chain.fingerprint
+        adapter["raw_text"] = result.raw_text
+        adapter["fingerprint"] = self.fingerprint
         adapter["cleaned_at"] = utc_now().isoformat()
-        if cleaned.ok:
+        if result.raw_text is not None:
             stats.inc_value("sieve/articles")
             for seg in record["segments"]:
                 stats.inc_value(f"sieve/spans/{seg['label']}")
@@ -93,18 +115,18 @@ class CleanPipeline:
             stats.inc_value(f"sieve/errors/{err['stage']}")
         return item
 
-    def close_spider(self, spider: Spider | None = None) -> None:
-        """Learning cleaners write what the crawl taught them (site furniture goes to the database)."""
-        self.chain.close()
-
-    def _gate(self, doc: Document, pattern: str | None, url: str | None) -> None:
-        """Drop a page that is not an article, counting why."""
-        verdict = decide(doc, _pattern(pattern) if pattern else None, self.min_article_chars)
-        if verdict.is_article:
-            logger.debug("article %s (%s %s)", url, verdict.reason, verdict.detail)
-            return
+    async def _clean(self, args: tuple[Any, ...], url: str | None) -> PageResult:
+        if self._local is not None:
+            result: PageResult = clean_page(self._local, *args)
+            return result
+        assert self.pool is not None and self._slots is not None
+        async with self._slots:
+            try:
+                outcome = await asyncio.wrap_future(self.pool.submit("clean_page", *args))
+            except PoolError as exc:
+                return PageResult(empty_record([error_record("extract", str(exc))]), None)
         stats = self.crawler.stats
         assert stats is not None
-        stats.inc_value("sieve/skipped/not_article")
-        stats.inc_value(f"sieve/skipped/not_article/{verdict.reason}")
-        raise DropItem(f"not an article ({verdict.reason}: {verdict.detail}): {url}", log_level="DEBUG")
+        merge_stats(outcome.stats, stats.inc_value)
+        value: PageResult = outcome.value
+        return value

@@ -28,6 +28,7 @@ def make(cls=ArticlesSpider, max_bytes: int = 10_000_000, **kwargs: object) -> A
 
     settings = {k: v for k, v in vars(project).items() if k.isupper()}  # the project's own settings, not Scrapy's
     settings["SIEVE_MAX_BYTES"] = max_bytes
+    settings["SIEVE_WORKERS"] = 0  # the pipeline in this process: these tests look at one page at a time
     crawler = get_crawler(cls, settings)
     return cls.from_crawler(crawler, **kwargs)
 
@@ -41,14 +42,15 @@ def start(spider: ArticlesSpider) -> list[object]:
 
 def stored(spider: ArticlesSpider, outputs) -> list[PageItem]:
     """The items of ``outputs`` that CleanPipeline keeps (it makes the article decision on the page it parses)."""
-    pipeline = CleanPipeline.from_crawler(spider.crawler)
+    pipeline = CleanPipeline.from_crawler(spider.crawler)  # SIEVE_WORKERS=0 (make()): in this process
     kept = []
     for item in outputs:
         if isinstance(item, PageItem):
             try:
-                kept.append(pipeline.process_item(item, spider))
+                kept.append(asyncio.run(pipeline.process_item(item, spider)))
             except DropItem:
                 pass
+    pipeline.close_spider(spider)
     return kept
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from pathlib import Path
 
 import lxml.etree
@@ -79,7 +80,11 @@ class ParseCounter:
     ids=lambda p: Path(p).name,
 )
 def test_the_pipeline_parses_each_page_once(page: Path, monkeypatch):
-    """The article decision, trafilatura, the metadata search and the cleaners share one tree."""
+    """The article decision, trafilatura, the metadata search and the cleaners share one tree.
+
+    Counted in-process (``SIEVE_WORKERS=0``); with workers the same function (``crawler.pool_tasks.clean_page``)
+    runs in the worker, and the crawl's own process parses nothing.
+    """
     from crawler.spiders.articles import ArticlesSpider
     from tests.crawler.test_spiders_articles import make
 
@@ -91,6 +96,7 @@ def test_the_pipeline_parses_each_page_once(page: Path, monkeypatch):
     counter = ParseCounter(monkeypatch)
     items = [x for x in spider.parse_page(response) if isinstance(x, PageItem)]
     assert len(items) == 1 and items[0].require_article
-    item = pipeline.process_item(items[0], spider)
+    item = asyncio.run(pipeline.process_item(items[0], spider))
+    pipeline.close_spider(spider)
     assert item.raw_text and item.body and item.boilerplate
     assert counter.calls == ["lxml.html.document_fromstring"]
