@@ -1,0 +1,272 @@
+"""The frontier's Redis side: every state change is one Lua script, so a worker dying between two calls loses nothing.
+
+The states of a request and the one atomic step between each pair:
+
+- *queued*: a member of the ``pending`` sorted set. ``push`` adds the fingerprint to the dupefilter set and the
+  request to ``pending`` together, or neither (a fingerprint is never "seen" for a request that is nowhere).
+- *leased*: ``pop`` moves the request from ``pending`` into the worker's ``leases`` hash (with its score, so it
+  can go back to the same place) and refreshes the worker's heartbeat key.
+- *done*: ``release`` deletes the lease once the worker has stored the request's pages (or it had none).
+- back to *queued*: ``requeue`` (a worker closing with work it did not finish) and the reaper in ``heartbeat``
+  (a worker whose heartbeat key expired, i.e. a dead one) move leases back into ``pending``.
+
+Scores order by priority, then first in, first out: ``-priority * 1e10 + n`` with ``n`` from a counter. The
+scripts name keys derived from the queue key at run time, so they need one Redis server (not Redis Cluster).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crawler.frontier.keys import FrontierKeys
+
+logger = logging.getLogger(__name__)
+
+PUSH = """
+-- KEYS: pending, dupefilter, seq; ARGV: fingerprint, priority, request, dont_filter (0/1)
+if ARGV[4] == '0' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
+  return 0
+end
+local n = redis.call('INCR', KEYS[3])
+redis.call('ZADD', KEYS[1], string.format('%.0f', -tonumber(ARGV[2]) * 1e10 + n), ARGV[3])
+return 1
+"""
+
+POP = """
+-- KEYS: pending, leases of this worker, seq, workers, alive key of this worker; ARGV: worker, lease ms
+local got = redis.call('ZPOPMIN', KEYS[1])
+if #got == 0 then
+  return false
+end
+local id = redis.call('INCR', KEYS[3])
+redis.call('HSET', KEYS[2], id, got[2] .. '\\n' .. got[1])
+redis.call('SADD', KEYS[4], ARGV[1])
+redis.call('SET', KEYS[5], '1', 'PX', ARGV[2])
+return {tostring(id), got[1]}
+"""
+
+REQUEUE = """
+-- KEYS: pending, leases of one worker, stats; ARGV: lease ids (none: all of them)
+local moved = 0
+local function back(v)
+  local nl = string.find(v, '\\n', 1, true)
+  redis.call('ZADD', KEYS[1], string.sub(v, 1, nl - 1), string.sub(v, nl + 1))
+  moved = moved + 1
+end
+if #ARGV == 0 then
+  for _, v in ipairs(redis.call('HVALS', KEYS[2])) do back(v) end
+  redis.call('DEL', KEYS[2])
+else
+  for _, id in ipairs(ARGV) do
+    local v = redis.call('HGET', KEYS[2], id)
+    if v then
+      back(v)
+      redis.call('HDEL', KEYS[2], id)
+    end
+  end
+end
+if moved > 0 then
+  redis.call('HINCRBY', KEYS[3], 'requeued', moved)
+end
+return moved
+"""
+
+HEARTBEAT = """
+-- KEYS: workers, pending, stats, stop; ARGV: key base, worker ('' = only look), lease ms, info field/value pairs...
+-- Beats for the worker, requeues the leases of every worker whose heartbeat key has expired, and returns
+-- {server ms, queued, requeued now, stop ms, this worker's start ms, {dead workers}, {worker, leases, info...}}.
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local base, me = ARGV[1], ARGV[2]
+local started = '0'
+if me ~= '' then
+  local info = base .. ':worker:' .. me
+  redis.call('SADD', KEYS[1], me)
+  redis.call('SET', base .. ':alive:' .. me, '1', 'PX', ARGV[3])
+  if #ARGV > 3 then
+    redis.call('HSET', info, unpack(ARGV, 4))
+  end
+  redis.call('HSET', info, 'beat', now)
+  redis.call('HSETNX', info, 'started', now)
+  redis.call('PEXPIRE', info, 86400000)
+  started = redis.call('HGET', info, 'started')
+end
+local requeued, dead, live = 0, {}, {}
+for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  local leases = base .. ':leases:' .. w
+  if redis.call('EXISTS', base .. ':alive:' .. w) == 0 then
+    for _, v in ipairs(redis.call('HVALS', leases)) do
+      local nl = string.find(v, '\\n', 1, true)
+      redis.call('ZADD', KEYS[2], string.sub(v, 1, nl - 1), string.sub(v, nl + 1))
+      requeued = requeued + 1
+    end
+    redis.call('DEL', leases, base .. ':worker:' .. w)
+    redis.call('SREM', KEYS[1], w)
+    table.insert(dead, w)
+  else
+    table.insert(live, {w, redis.call('HLEN', leases), redis.call('HGETALL', base .. ':worker:' .. w)})
+  end
+end
+if requeued > 0 then
+  redis.call('HINCRBY', KEYS[3], 'requeued', requeued)
+end
+return {now, redis.call('ZCARD', KEYS[2]), requeued, redis.call('GET', KEYS[4]) or '0', started, dead, live}
+"""
+
+
+def _text(value: Any) -> str:
+    return value.decode() if isinstance(value, bytes) else str(value)
+
+
+@dataclass
+class WorkerState:
+    """A live worker as the last heartbeat census saw it."""
+
+    name: str
+    leases: int
+    info: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def in_progress(self) -> int:
+        """Leased requests the worker is still fetching or parsing (the rest only wait for a database commit)."""
+        return int(self.info.get("inprogress", "0") or 0)
+
+
+@dataclass
+class Census:
+    """What one heartbeat script saw: the queue, the live workers, and what it requeued from dead ones."""
+
+    server_ms: int
+    queued: int
+    requeued: int
+    stop_ms: int
+    started_ms: int
+    dead: list[str]
+    workers: list[WorkerState]
+
+    @property
+    def leased(self) -> int:
+        return sum(w.leases for w in self.workers)
+
+    def busy_elsewhere(self, me: str) -> bool:
+        """Work exists that could still produce requests: queued, just requeued, or being fetched by another worker."""
+        return self.queued > 0 or self.requeued > 0 or any(w.in_progress for w in self.workers if w.name != me)
+
+
+class Frontier:
+    """One crawl's frontier in Redis (see the module docstring for the states and the scripts)."""
+
+    def __init__(self, server: Any, keys: FrontierKeys) -> None:
+        self.server = server
+        self.keys = keys
+        self._push = server.register_script(PUSH)
+        self._pop = server.register_script(POP)
+        self._requeue = server.register_script(REQUEUE)
+        self._heartbeat = server.register_script(HEARTBEAT)
+
+    # -- requests -----------------------------------------------------------------------------------
+    def push(self, fingerprint: str, priority: int, data: bytes, dont_filter: bool = False) -> bool:
+        """Queue ``data`` unless its fingerprint was seen (``dont_filter`` skips that check); True if queued."""
+        k = self.keys
+        return bool(
+            self._push(keys=[k.pending, k.dupefilter, k.seq], args=[fingerprint, priority, data, int(dont_filter)])
+        )
+
+    def pop(self, worker: str, lease_ms: int) -> tuple[str, bytes] | None:
+        """The next request, leased to ``worker``: ``(lease id, data)``, or None when the queue is empty."""
+        k = self.keys
+        got = self._pop(keys=[k.pending, k.leases(worker), k.seq, k.workers, k.alive(worker)], args=[worker, lease_ms])
+        if not got:
+            return None
+        return _text(got[0]), got[1]
+
+    def release(self, worker: str, lease_ids: Iterable[str]) -> int:
+        """Delete finished leases; returns how many still existed (a reaper may have requeued some)."""
+        ids = list(lease_ids)
+        if not ids:
+            return 0
+        pipe = self.server.pipeline(transaction=False)
+        pipe.hdel(self.keys.leases(worker), *ids)
+        pipe.hincrby(self.keys.stats, "released", len(ids))
+        deleted, _ = pipe.execute()
+        return int(deleted)
+
+    def requeue(self, worker: str, lease_ids: Iterable[str] | None = None) -> int:
+        """Put leases back in the queue (all of the worker's when ``lease_ids`` is None); returns how many."""
+        k = self.keys
+        ids = [] if lease_ids is None else list(lease_ids)
+        if lease_ids is not None and not ids:
+            return 0
+        return int(self._requeue(keys=[k.pending, k.leases(worker), k.stats], args=ids))
+
+    def leased_requests(self, worker: str) -> dict[str, bytes]:
+        """The worker's leases: lease id -> request data (for inspection and tests)."""
+        raw = self.server.hgetall(self.keys.leases(worker))
+        return {_text(lid): value.split(b"\n", 1)[1] for lid, value in raw.items()}
+
+    # -- workers ------------------------------------------------------------------------------------
+    def heartbeat(self, worker: str = "", lease_ms: int = 0, info: Mapping[str, object] | None = None) -> Census:
+        """Beat for ``worker`` (none: only look), requeue dead workers' leases, and count everything."""
+        k = self.keys
+        args: list[object] = [k.base, worker, lease_ms]
+        for name, value in (info or {}).items():
+            args += [name, value]
+        now, queued, requeued, stop, started, dead, live = self._heartbeat(
+            keys=[k.workers, k.pending, k.stats, k.stop], args=args
+        )
+        workers = []
+        for name, leases, flat in live:
+            pairs = [_text(x) for x in flat]
+            workers.append(WorkerState(_text(name), int(leases), dict(zip(pairs[::2], pairs[1::2], strict=True))))
+        dead_names = [_text(d) for d in dead]
+        if dead_names:
+            logger.warning(
+                "Worker(s) %s stopped heart-beating; %d of their leased requests are queued again",
+                ", ".join(dead_names),
+                requeued,
+            )
+        return Census(
+            int(now),
+            int(queued),
+            int(requeued),
+            int(_text(stop)),
+            int(_text(started)),
+            dead_names,
+            sorted(workers, key=lambda w: w.name),
+        )
+
+    def is_alive(self, worker: str) -> bool:
+        return bool(self.server.exists(self.keys.alive(worker)))
+
+    def leave(self, worker: str) -> int:
+        """A worker closing: its remaining leases go back to the queue and it leaves the census."""
+        moved = self.requeue(worker)
+        self.server.srem(self.keys.workers, worker)
+        self.server.delete(self.keys.alive(worker), self.keys.info(worker))
+        return moved
+
+    def request_stop(self) -> int:
+        """Ask every worker running now to finish its in-flight requests and close; returns the server time (ms)."""
+        seconds, micros = self.server.time()
+        now = int(seconds) * 1000 + int(micros) // 1000
+        self.server.set(self.keys.stop, now, ex=86400)
+        return now
+
+    # -- counts -------------------------------------------------------------------------------------
+    def queued(self) -> int:
+        return int(self.server.zcard(self.keys.pending))
+
+    def seen(self) -> int:
+        return int(self.server.scard(self.keys.dupefilter))
+
+    def counters(self) -> dict[str, int]:
+        return {_text(k): int(v) for k, v in self.server.hgetall(self.keys.stats).items()}
+
+    def reset(self) -> int:
+        """Delete the whole crawl (queue, leases, workers, dupefilter); returns the number of keys deleted."""
+        names = [self.keys.pending, self.keys.dupefilter]
+        names += [_text(n) for n in self.server.scan_iter(match=f"{self.keys.base}:*", count=1000)]
+        return int(self.server.delete(*names)) if names else 0
