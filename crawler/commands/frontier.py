@@ -17,7 +17,7 @@ from typing import Any, ClassVar
 from scrapy import Request
 from scrapy.commands import ScrapyCommand
 from scrapy.crawler import Crawler
-from scrapy.exceptions import UsageError
+from scrapy.exceptions import CloseSpider, UsageError
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import arglist_to_dict
 from scrapy_redis import picklecompat
@@ -113,7 +113,12 @@ class Command(ScrapyCommand):
         except KeyError:
             raise UsageError(f"no spider named {spider_name!r}", print_help=False) from None
         spider = spidercls.from_crawler(Crawler(spidercls, self.settings.copy()), **spargs)
-        requests, others = asyncio.run(start_requests(spider))
+        try:
+            requests, others = asyncio.run(start_requests(spider))
+        except CloseSpider as exc:  # the spider refused its arguments; it logged why
+            print(f"scrapy frontier seed: {spider_name} closed at once ({exc.reason}); nothing queued", file=sys.stderr)
+            self.exitcode = 2
+            return
         path = self.settings.get("SCHEDULER_SERIALIZER")
         serializer = importlib.import_module(path) if isinstance(path, str) and path else picklecompat
         queued = 0
@@ -186,6 +191,7 @@ def status_report(frontier: Frontier, census: Census, url: str) -> dict[str, Any
         "queued": census.queued,
         "leased": census.leased,
         "seen": frontier.seen(),
+        "leases_given": counters.get("leased", 0),
         "released": counters.get("released", 0),
         "requeued": counters.get("requeued", 0),
         "stop_requested": bool(census.stop_ms),
@@ -200,8 +206,8 @@ def format_status(report: dict[str, Any]) -> str:
         f"  queued    {report['queued']:>10,} requests",
         f"  leased    {report['leased']:>10,} requests, by {len(report['workers'])} live worker(s)",
         f"  seen      {report['seen']:>10,} fingerprints (dupefilter)",
-        f"  released  {report['released']:>10,} leases (done)   requeued {report['requeued']:,} "
-        "(from dead or stopped workers)",
+        f"  released  {report['released']:>10,} of {report['leases_given']:,} leases given out (done); "
+        f"{report['requeued']:,} requeued from dead or stopped workers",
     ]
     if report["workers"]:
         lines.append(f"  {'worker':<32} {'leases':>7} {'fetching':>8} {'pages':>8} {'pages/s':>8} {'up':>7}")

@@ -66,7 +66,7 @@ class FrontierKeys:
 
     @property
     def stats(self) -> str:
-        """Hash of crawl-wide counters: released, requeued, undecodable."""
+        """Hash of crawl-wide counters: leased, released, requeued."""
         return f"{self.base}:stats"
 
     @property

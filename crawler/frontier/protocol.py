@@ -25,6 +25,9 @@ from crawler.frontier.keys import FrontierKeys
 
 logger = logging.getLogger(__name__)
 
+#: Lease ids per script call (Lua's unpack() has a limit of a few thousand values).
+CHUNK = 1000
+
 PUSH = """
 -- KEYS: pending, dupefilter, seq; ARGV: fingerprint, priority, request, dont_filter (0/1)
 if ARGV[4] == '0' and redis.call('SADD', KEYS[2], ARGV[1]) == 0 then
@@ -36,7 +39,7 @@ return 1
 """
 
 POP = """
--- KEYS: pending, leases of this worker, seq, workers, alive key of this worker; ARGV: worker, lease ms
+-- KEYS: pending, leases of this worker, seq, workers, alive key of this worker, stats; ARGV: worker, lease ms
 local got = redis.call('ZPOPMIN', KEYS[1])
 if #got == 0 then
   return false
@@ -45,7 +48,17 @@ local id = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[2], id, got[2] .. '\\n' .. got[1])
 redis.call('SADD', KEYS[4], ARGV[1])
 redis.call('SET', KEYS[5], '1', 'PX', ARGV[2])
+redis.call('HINCRBY', KEYS[6], 'leased', 1)
 return {tostring(id), got[1]}
+"""
+
+RELEASE = """
+-- KEYS: leases of one worker, stats; ARGV: lease ids
+local n = redis.call('HDEL', KEYS[1], unpack(ARGV))
+if n > 0 then
+  redis.call('HINCRBY', KEYS[2], 'released', n)
+end
+return n
 """
 
 REQUEUE = """
@@ -164,6 +177,7 @@ class Frontier:
         self.keys = keys
         self._push = server.register_script(PUSH)
         self._pop = server.register_script(POP)
+        self._release = server.register_script(RELEASE)
         self._requeue = server.register_script(REQUEUE)
         self._heartbeat = server.register_script(HEARTBEAT)
 
@@ -178,7 +192,9 @@ class Frontier:
     def pop(self, worker: str, lease_ms: int) -> tuple[str, bytes] | None:
         """The next request, leased to ``worker``: ``(lease id, data)``, or None when the queue is empty."""
         k = self.keys
-        got = self._pop(keys=[k.pending, k.leases(worker), k.seq, k.workers, k.alive(worker)], args=[worker, lease_ms])
+        got = self._pop(
+            keys=[k.pending, k.leases(worker), k.seq, k.workers, k.alive(worker), k.stats], args=[worker, lease_ms]
+        )
         if not got:
             return None
         return _text(got[0]), got[1]
@@ -186,21 +202,16 @@ class Frontier:
     def release(self, worker: str, lease_ids: Iterable[str]) -> int:
         """Delete finished leases; returns how many still existed (a reaper may have requeued some)."""
         ids = list(lease_ids)
-        if not ids:
-            return 0
-        pipe = self.server.pipeline(transaction=False)
-        pipe.hdel(self.keys.leases(worker), *ids)
-        pipe.hincrby(self.keys.stats, "released", len(ids))
-        deleted, _ = pipe.execute()
-        return int(deleted)
+        keys = [self.keys.leases(worker), self.keys.stats]
+        return sum(int(self._release(keys=keys, args=ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK))
 
     def requeue(self, worker: str, lease_ids: Iterable[str] | None = None) -> int:
         """Put leases back in the queue (all of the worker's when ``lease_ids`` is None); returns how many."""
-        k = self.keys
-        ids = [] if lease_ids is None else list(lease_ids)
-        if lease_ids is not None and not ids:
-            return 0
-        return int(self._requeue(keys=[k.pending, k.leases(worker), k.stats], args=ids))
+        keys = [self.keys.pending, self.keys.leases(worker), self.keys.stats]
+        if lease_ids is None:
+            return int(self._requeue(keys=keys, args=[]))
+        ids = list(lease_ids)
+        return sum(int(self._requeue(keys=keys, args=ids[i : i + CHUNK])) for i in range(0, len(ids), CHUNK))
 
     def leased_requests(self, worker: str) -> dict[str, bytes]:
         """The worker's leases: lease id -> request data (for inspection and tests)."""
