@@ -14,6 +14,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from redis.exceptions import RedisError
 from scrapy_redis.dupefilter import RFPDupeFilter
 
 from crawler.frontier.keys import fingerprint
@@ -30,7 +31,10 @@ class FrontierDupeFilter(RFPDupeFilter):
     logger = logger
 
     def request_seen(self, request: Request) -> bool:
-        return bool(self.server.sismember(self.key, self.request_fingerprint(request)))
+        try:
+            return bool(self.server.sismember(self.key, self.request_fingerprint(request)))
+        except RedisError:  # not "seen": the queue's push fails too, and the frontier worker redoes the parent
+            return False
 
     def request_fingerprint(self, request: Request) -> str:
         return fingerprint(request)

@@ -9,6 +9,9 @@ A lease may be released when two things are true:
    ``stored``). The DatabasePipeline only buffers an item when ``item_scraped`` fires, and sometimes commits it
    before (when that item fills a batch), so both orders are handled.
 
+If a request it yielded could not be pushed to Redis, the lease is queued again instead (``redo``): fetching
+the page again yields the lost request again.
+
 Items are matched to stored rows by URL: the store keys pages by URL, and a batch is a list of plain dicts.
 """
 
@@ -26,6 +29,8 @@ class Lease:
     #: Items of this request that passed the pipelines and wait for their batch to be stored.
     awaiting: int = 0
     finished: bool = False
+    #: Something it yielded may not have reached Redis: queue it again instead of releasing it.
+    redo: bool = False
 
 
 class LeaseBook:
@@ -36,6 +41,7 @@ class LeaseBook:
         self._awaiting: defaultdict[str, deque[str]] = defaultdict(deque)  # url -> lease ids
         self._stored_early: Counter[str] = Counter()  # urls committed before their item_scraped
         self._releasable: list[str] = []
+        self._redo: list[str] = []
 
     def __len__(self) -> int:
         return len(self._leases)
@@ -50,6 +56,13 @@ class LeaseBook:
     @property
     def awaiting_store(self) -> int:
         return sum(1 for lease in self._leases.values() if lease.finished and lease.awaiting)
+
+    def redo_in_progress(self) -> int:
+        """A push to Redis failed: the request that yielded it is one of these; fetch them all again later."""
+        unfinished = [lease for lease in self._leases.values() if not lease.finished]
+        for lease in unfinished:
+            lease.redo = True
+        return len(unfinished)
 
     def finished(self, lease_id: str) -> None:
         lease = self._leases.get(lease_id)
@@ -93,10 +106,15 @@ class LeaseBook:
     def _maybe_releasable(self, lease_id: str, lease: Lease) -> None:
         if lease.finished and lease.awaiting <= 0:
             del self._leases[lease_id]
-            self._releasable.append(lease_id)
+            (self._redo if lease.redo else self._releasable).append(lease_id)
 
     def take_releasable(self) -> list[str]:
         out, self._releasable = self._releasable, []
+        return out
+
+    def take_redo(self) -> list[str]:
+        """Leases done here but to be queued again (see :meth:`redo_in_progress`)."""
+        out, self._redo = self._redo, []
         return out
 
     def take_unreleased(self) -> list[str]:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import RedisError
 from scrapy.utils.misc import load_object
 from scrapy_redis.queue import Base
 
@@ -58,6 +59,8 @@ class LeasedQueue(Base):
         self.on_lease: Callable[[str, Request], None] | None = None
         #: True when the last pop found the queue empty (the worker extension then polls for new work).
         self.drained = False
+        #: Pushes that failed (Redis unreachable); the worker extension then redoes the requests in progress.
+        self.failed_pushes = 0
         recovered = self.frontier.requeue(self.worker)  # leases left by an earlier worker of the same name
         if recovered:
             logger.warning("Requeued %d requests leased to an earlier worker named %s", recovered, self.worker)
@@ -87,7 +90,12 @@ class LeasedQueue(Base):
 
     def push(self, request: Request) -> None:
         """Queue the request, adding its fingerprint to the dupefilter in the same step (unless ``dont_filter``)."""
-        self.frontier.push(fingerprint(request), request.priority, self._encode_request(request), request.dont_filter)
+        data = self._encode_request(request)
+        try:
+            self.frontier.push(fingerprint(request), request.priority, data, request.dont_filter)
+        except RedisError:
+            self.failed_pushes += 1
+            raise
 
     def pop(self, timeout: int = 0) -> Request | None:
         """Lease the next request to this worker (never blocks: ``SCHEDULER_IDLE_BEFORE_CLOSE`` is ignored)."""

@@ -28,6 +28,7 @@ import random
 import secrets
 from typing import TYPE_CHECKING, Any
 
+from redis.exceptions import RedisError
 from scrapy.exceptions import NotConfigured
 from scrapy.utils.defer import maybe_deferred_to_future
 from scrapy_redis.connection import get_redis_from_settings
@@ -123,7 +124,11 @@ class SharedRateLimit:
         stats = self.crawler.stats
         waited = 0.0
         while True:
-            wait_ms = int(self._reserve(keys=keys, args=[token, int(delay * 1000), concurrency, self.token_ttl_ms]))
+            try:
+                wait_ms = int(self._reserve(keys=keys, args=[token, int(delay * 1000), concurrency, self.token_ttl_ms]))
+            except RedisError as exc:  # this process's own Scrapy slot still applies the same limits
+                logger.warning("Shared rate limit unavailable (%s); %s goes with local politeness only", exc, request)
+                return
             if wait_ms >= 0:
                 break
             pause = FULL_RETRY * (1 + random.random() / 2)  # noqa: S311 (spreading retries, not security)
@@ -147,4 +152,7 @@ class SharedRateLimit:
     def _give_back(self, request: Request) -> None:
         held = request.meta.pop(TOKEN_META, None)
         if held is not None:
-            self.server.zrem(held[0], held[1])
+            try:
+                self.server.zrem(held[0], held[1])
+            except RedisError:  # the token expires on its own
+                logger.warning("Could not return a rate-limit token for %s", request)

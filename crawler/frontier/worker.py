@@ -28,6 +28,7 @@ from collections import deque
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
+from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
@@ -86,6 +87,7 @@ class FrontierWorker:
         self._closing = False
         self._loops: list[task.LoopingCall] = []
         self._closer: Any = None
+        self._failed_pushes_seen = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> FrontierWorker:
@@ -182,9 +184,19 @@ class FrontierWorker:
     # -- loops --------------------------------------------------------------------------------------
     def tick(self) -> None:
         """Mark the leases Scrapy is done with, release what can be, and poll the queue while it looked empty."""
+        try:
+            self._tick()
+        except RedisError as exc:  # Redis away for a moment: leases stay held, try again next tick
+            logger.warning("Frontier tick failed: %s", exc)
+
+    def _tick(self) -> None:
         engine = self.crawler.engine
         if engine is None or self.queue is None:
             return
+        if self.queue.failed_pushes > self._failed_pushes_seen:
+            self._failed_pushes_seen = self.queue.failed_pushes
+            n = self.book.redo_in_progress()
+            logger.error("A request could not be queued in Redis; the %d requests in progress will be fetched again", n)
         scraper_slot = engine.scraper.slot
         busy = set(engine.downloader.active)
         if scraper_slot is not None:
@@ -202,12 +214,23 @@ class FrontierWorker:
                 nextcall.schedule()
 
     def _release(self) -> None:
+        if self.queue is None:
+            return
         ids = self.book.take_releasable()
-        if ids and self.queue is not None:
+        if ids:
             self.queue.release(ids)
             self.released += len(ids)
+        redo = self.book.take_redo()
+        if redo:
+            self.queue.requeue(redo)
 
     def _beat(self) -> None:
+        try:
+            self._heartbeat()
+        except RedisError as exc:  # missed beats only matter after SIEVE_FRONTIER_LEASE_SECS
+            logger.warning("Frontier heartbeat failed: %s", exc)
+
+    def _heartbeat(self) -> None:
         if self.queue is None:
             return
         now = time.monotonic()

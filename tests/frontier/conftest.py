@@ -1,8 +1,8 @@
 """A real ``redis-server`` on a free port of 127.0.0.1 for the frontier tests, and a fresh database per test.
 
-The server is Debian's package (``apt-get install redis-server``; ``.ci/run`` installs it), started once per
-session without persistence (``--save '' --appendonly no``) and killed at the end; every test starts from
-an empty Redis (``FLUSHALL``).
+The server is Debian's package (``apt-get install redis-server``; ``.ci/run`` installs it and names it in
+``$SIEVE_TEST_REDIS_SERVER``, so CI fails rather than skips without it), started once per session without
+persistence (``--save '' --appendonly no``) and killed at the end; every test starts from an empty Redis.
 """
 
 from __future__ import annotations
@@ -32,13 +32,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+#: Set by .ci/run: the binary must be there (a failure, not a skip).
+BINARY_ENV = "SIEVE_TEST_REDIS_SERVER"
+
+
 def redis_binary() -> str | None:
     return shutil.which("redis-server") or next((p for p in REDIS_CANDIDATES if Path(p).exists()), None)
 
 
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    binary = redis_binary()
+    required = os.environ.get(BINARY_ENV)
+    if required and not Path(required).is_file():
+        pytest.fail(f"{BINARY_ENV}={required} does not exist")
+    binary = required or redis_binary()
     if binary is None:
         pytest.skip("the frontier tests need redis-server: apt-get install redis-server (.ci/run installs it)")
     workdir = tmp_path_factory.mktemp("redis")

@@ -80,3 +80,18 @@ def test_in_progress_and_take_unreleased():
     assert book.in_progress() == [("1", r1)]
     assert sorted(book.take_unreleased()) == ["1", "2"]
     assert len(book) == 0 and book.in_progress() == []
+
+
+def test_a_failed_push_redoes_the_requests_in_progress_instead_of_releasing_them():
+    book = LeaseBook()
+    book.add("done-before", object())
+    book.finished("done-before")
+    book.add("1", object())
+    book.add("2", object())
+    book.item_passed("2", "http://x/b")
+    assert book.redo_in_progress() == 2
+    book.finished("1")
+    book.finished("2")
+    book.stored(["http://x/b"])
+    assert book.take_releasable() == ["done-before"]
+    assert sorted(book.take_redo()) == ["1", "2"]
