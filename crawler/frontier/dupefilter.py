@@ -12,7 +12,8 @@ a dead worker's leases go back to the queue: the dupefilter and the store agree.
 from __future__ import annotations
 
 import logging
-from typing import TYPE_CHECKING
+from collections import OrderedDict
+from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
 from scrapy_redis.dupefilter import RFPDupeFilter
@@ -20,21 +21,46 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 from crawler.frontier.keys import fingerprint
 
 if TYPE_CHECKING:
-    from scrapy import Request
+    from scrapy import Request, Spider
 
 logger = logging.getLogger(__name__)
 
 
 class FrontierDupeFilter(RFPDupeFilter):
-    """``DUPEFILTER_CLASS`` for the leased queue; same Redis key and fingerprints as scrapy-redis's."""
+    """``DUPEFILTER_CLASS`` for the leased queue; same Redis key and fingerprints as scrapy-redis's.
+
+    A fingerprint once in Redis stays there for the life of the crawl (only `scrapy frontier reset`, with the
+    workers stopped, removes it), so the last ``SIEVE_FRONTIER_SEEN_CACHE`` (100,000) fingerprints found seen
+    are remembered here: the menu and footer links on every page of a site cost Redis nothing after the first.
+    """
 
     logger = logger
 
+    def __init__(self, server: Any, key: str, debug: bool = False, cache_size: int = 100_000) -> None:
+        super().__init__(server, key, debug)
+        self.cache_size = cache_size
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    @classmethod
+    def from_spider(cls, spider: Spider) -> FrontierDupeFilter:
+        df = super().from_spider(spider)
+        df.cache_size = spider.settings.getint("SIEVE_FRONTIER_SEEN_CACHE", 100_000)
+        return df
+
     def request_seen(self, request: Request) -> bool:
+        fp = self.request_fingerprint(request)
+        if fp in self._seen:
+            self._seen.move_to_end(fp)
+            return True
         try:
-            return bool(self.server.sismember(self.key, self.request_fingerprint(request)))
+            seen = bool(self.server.sismember(self.key, fp))
         except RedisError:  # not "seen": the queue's push fails too, and the frontier worker redoes the parent
             return False
+        if seen and self.cache_size > 0:
+            self._seen[fp] = None
+            if len(self._seen) > self.cache_size:
+                self._seen.popitem(last=False)
+        return seen
 
     def request_fingerprint(self, request: Request) -> str:
         return fingerprint(request)

@@ -137,6 +137,16 @@ def test_the_dupefilter_only_looks(frontier, redis_client):
     assert df.request_seen(request), "one worker closing never forgets the shared crawl"
 
 
+def test_the_dupefilter_remembers_seen_fingerprints_locally(frontier, redis_client):
+    df = FrontierDupeFilter(redis_client, KEYS.dupefilter, cache_size=2)
+    menu = [Request(f"http://example.com/section/{i}") for i in range(3)]
+    for r in menu:
+        frontier.push(fingerprint(r), 0, r.url.encode())
+        assert df.request_seen(r)
+    redis_client.delete(KEYS.dupefilter)  # (only a reset does this; here it shows where the answer comes from)
+    assert [df.request_seen(r) for r in menu] == [False, True, True]  # the oldest fell out of the 2-entry cache
+
+
 def test_rate_limit_tokens_and_start_times(redis_client):
     reserve = redis_client.register_script(RESERVE)
     keys = ["rl:next", "rl:active"]
