@@ -219,7 +219,7 @@ def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path
         for i, f in enumerate(logs)
     ]
     deadline = time.monotonic() + 120
-    while client.scard("articles:requests:workers") < n_workers or client.scard("articles:dupefilter") < len(seeds):
+    while client.zcard("articles:requests:workers") < n_workers or client.scard("articles:dupefilter") < len(seeds):
         if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
             raise SystemExit(f"workers did not start; see {workdir}")
         time.sleep(0.05)

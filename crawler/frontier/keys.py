@@ -56,7 +56,7 @@ class FrontierKeys:
 
     @property
     def workers(self) -> str:
-        """Set of worker names that may hold leases."""
+        """Sorted set: worker name -> heartbeat deadline (server ms). Past it, the worker is dead."""
         return f"{self.base}:workers"
 
     @property
@@ -78,10 +78,6 @@ class FrontierKeys:
     def undecodable(self) -> str:
         """List of queued requests that no longer decode (e.g. a renamed callback), kept for inspection."""
         return f"{self.base}:undecodable"
-
-    def alive(self, worker: str) -> str:
-        """Expiring key: the worker's heartbeat. Gone means the worker is dead and its leases go back."""
-        return f"{self.base}:alive:{worker}"
 
     def leases(self, worker: str) -> str:
         """Hash lease id -> ``<score>\\n<request>``: what the worker has popped and not yet released."""

@@ -5,10 +5,13 @@ The states of a request and the one atomic step between each pair:
 - *queued*: a member of the ``pending`` sorted set. ``push`` adds the fingerprint to the dupefilter set and the
   request to ``pending`` together, or neither (a fingerprint is never "seen" for a request that is nowhere).
 - *leased*: ``pop`` moves the request from ``pending`` into the worker's ``leases`` hash (with its score, so it
-  can go back to the same place) and refreshes the worker's heartbeat key.
+  can go back to the same place) and moves the worker's heartbeat deadline.
 - *done*: ``release`` deletes the lease once the worker has stored the request's pages (or it had none).
 - back to *queued*: ``requeue`` (a worker closing with work it did not finish) and the reaper in ``heartbeat``
-  (a worker whose heartbeat key expired, i.e. a dead one) move leases back into ``pending``.
+  (a worker past its heartbeat deadline, i.e. a dead one) move leases back into ``pending``.
+
+Workers are a sorted set of heartbeat deadlines (Redis server time, so the workers' clocks do not matter):
+finding the dead is a range query, whatever the number of workers.
 
 Scores order by priority, then first in, first out: ``-priority * 1e10 + n`` with ``n`` from a counter. The
 scripts name keys derived from the queue key at run time, so they need one Redis server (not Redis Cluster).
@@ -39,16 +42,17 @@ return 1
 """
 
 POP = """
--- KEYS: pending, leases of this worker, seq, workers, alive key of this worker, stats; ARGV: worker, lease ms
+-- KEYS: pending, leases of this worker, seq, workers, stats; ARGV: worker, lease ms
 local got = redis.call('ZPOPMIN', KEYS[1])
 if #got == 0 then
   return false
 end
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local id = redis.call('INCR', KEYS[3])
 redis.call('HSET', KEYS[2], id, got[2] .. '\\n' .. got[1])
-redis.call('SADD', KEYS[4], ARGV[1])
-redis.call('SET', KEYS[5], '1', 'PX', ARGV[2])
-redis.call('HINCRBY', KEYS[6], 'leased', 1)
+redis.call('ZADD', KEYS[4], string.format('%.0f', now + tonumber(ARGV[2])), ARGV[1])
+redis.call('HINCRBY', KEYS[5], 'leased', 1)
 return {tostring(id), got[1]}
 """
 
@@ -88,19 +92,19 @@ return moved
 """
 
 HEARTBEAT = """
--- KEYS: workers, pending, stats, stop; ARGV: key base, worker ('' = only look), lease ms, info field/value pairs...
--- Beats for the worker, requeues the leases of every worker whose heartbeat key has expired, and returns
--- {server ms, queued, requeued now, stop ms, this worker's start ms, {dead workers}, {worker, leases, info...}}.
+-- KEYS: workers, pending, stats, stop; ARGV: key base, worker ('' = only look), lease ms, census (0/1),
+-- info field/value pairs... Moves the worker's deadline, requeues the leases of every worker past its deadline,
+-- and returns {server ms, queued, requeued now, stop ms, this worker's start ms, {dead}, {census}, workers}
+-- where the census (only when asked) is {worker, leases, {info field, value, ...}} per live worker.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local base, me = ARGV[1], ARGV[2]
 local started = '0'
 if me ~= '' then
   local info = base .. ':worker:' .. me
-  redis.call('SADD', KEYS[1], me)
-  redis.call('SET', base .. ':alive:' .. me, '1', 'PX', ARGV[3])
-  if #ARGV > 3 then
-    redis.call('HSET', info, unpack(ARGV, 4))
+  redis.call('ZADD', KEYS[1], string.format('%.0f', now + tonumber(ARGV[3])), me)
+  if #ARGV > 4 then
+    redis.call('HSET', info, unpack(ARGV, 5))
   end
   redis.call('HSET', info, 'beat', now)
   redis.call('HSETNX', info, 'started', now)
@@ -108,25 +112,27 @@ if me ~= '' then
   started = redis.call('HGET', info, 'started')
 end
 local requeued, dead, live = 0, {}, {}
-for _, w in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+for _, w in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now)) do
   local leases = base .. ':leases:' .. w
-  if redis.call('EXISTS', base .. ':alive:' .. w) == 0 then
-    for _, v in ipairs(redis.call('HVALS', leases)) do
-      local nl = string.find(v, '\\n', 1, true)
-      redis.call('ZADD', KEYS[2], string.sub(v, 1, nl - 1), string.sub(v, nl + 1))
-      requeued = requeued + 1
-    end
-    redis.call('DEL', leases, base .. ':worker:' .. w)
-    redis.call('SREM', KEYS[1], w)
-    table.insert(dead, w)
-  else
-    table.insert(live, {w, redis.call('HLEN', leases), redis.call('HGETALL', base .. ':worker:' .. w)})
+  for _, v in ipairs(redis.call('HVALS', leases)) do
+    local nl = string.find(v, '\\n', 1, true)
+    redis.call('ZADD', KEYS[2], string.sub(v, 1, nl - 1), string.sub(v, nl + 1))
+    requeued = requeued + 1
   end
+  redis.call('DEL', leases, base .. ':worker:' .. w)
+  redis.call('ZREM', KEYS[1], w)
+  table.insert(dead, w)
 end
 if requeued > 0 then
   redis.call('HINCRBY', KEYS[3], 'requeued', requeued)
 end
-return {now, redis.call('ZCARD', KEYS[2]), requeued, redis.call('GET', KEYS[4]) or '0', started, dead, live}
+if ARGV[4] == '1' then
+  for _, w in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
+    table.insert(live, {w, redis.call('HLEN', base .. ':leases:' .. w), redis.call('HGETALL', base .. ':worker:' .. w)})
+  end
+end
+local stop = redis.call('GET', KEYS[4]) or '0'
+return {now, redis.call('ZCARD', KEYS[2]), requeued, stop, started, dead, live, redis.call('ZCARD', KEYS[1])}
 """
 
 
@@ -158,7 +164,9 @@ class Census:
     stop_ms: int
     started_ms: int
     dead: list[str]
+    #: Live workers, when the census was asked for (else empty).
     workers: list[WorkerState]
+    live: int = 0
 
     @property
     def leased(self) -> int:
@@ -192,9 +200,7 @@ class Frontier:
     def pop(self, worker: str, lease_ms: int) -> tuple[str, bytes] | None:
         """The next request, leased to ``worker``: ``(lease id, data)``, or None when the queue is empty."""
         k = self.keys
-        got = self._pop(
-            keys=[k.pending, k.leases(worker), k.seq, k.workers, k.alive(worker), k.stats], args=[worker, lease_ms]
-        )
+        got = self._pop(keys=[k.pending, k.leases(worker), k.seq, k.workers, k.stats], args=[worker, lease_ms])
         if not got:
             return None
         return _text(got[0]), got[1]
@@ -219,13 +225,15 @@ class Frontier:
         return {_text(lid): value.split(b"\n", 1)[1] for lid, value in raw.items()}
 
     # -- workers ------------------------------------------------------------------------------------
-    def heartbeat(self, worker: str = "", lease_ms: int = 0, info: Mapping[str, object] | None = None) -> Census:
-        """Beat for ``worker`` (none: only look), requeue dead workers' leases, and count everything."""
+    def heartbeat(
+        self, worker: str = "", lease_ms: int = 0, info: Mapping[str, object] | None = None, census: bool = True
+    ) -> Census:
+        """Beat for ``worker`` (none: only look), requeue dead workers' leases, and count (``census``: per worker)."""
         k = self.keys
-        args: list[object] = [k.base, worker, lease_ms]
+        args: list[object] = [k.base, worker, lease_ms, int(census)]
         for name, value in (info or {}).items():
             args += [name, value]
-        now, queued, requeued, stop, started, dead, live = self._heartbeat(
+        now, queued, requeued, stop, started, dead, live, n_workers = self._heartbeat(
             keys=[k.workers, k.pending, k.stats, k.stop], args=args
         )
         workers = []
@@ -247,16 +255,19 @@ class Frontier:
             int(_text(started)),
             dead_names,
             sorted(workers, key=lambda w: w.name),
+            int(n_workers),
         )
 
     def is_alive(self, worker: str) -> bool:
-        return bool(self.server.exists(self.keys.alive(worker)))
+        deadline = self.server.zscore(self.keys.workers, worker)
+        seconds, micros = self.server.time()
+        return deadline is not None and deadline > int(seconds) * 1000 + int(micros) // 1000
 
     def leave(self, worker: str) -> int:
         """A worker closing: its remaining leases go back to the queue and it leaves the census."""
         moved = self.requeue(worker)
-        self.server.srem(self.keys.workers, worker)
-        self.server.delete(self.keys.alive(worker), self.keys.info(worker))
+        self.server.zrem(self.keys.workers, worker)
+        self.server.delete(self.keys.info(worker))
         return moved
 
     def request_stop(self) -> int:

@@ -64,7 +64,7 @@ class LeasedQueue(Base):
         recovered = self.frontier.requeue(self.worker)  # leases left by an earlier worker of the same name
         if recovered:
             logger.warning("Requeued %d requests leased to an earlier worker named %s", recovered, self.worker)
-        self.frontier.heartbeat(self.worker, self.lease_ms)
+        self.frontier.heartbeat(self.worker, self.lease_ms, census=False)
 
         from crawler.frontier.worker import FrontierWorker  # here: worker.py refers back to this module
 

@@ -147,7 +147,7 @@ class FrontierWorker:
             return
         now = time.monotonic()
         if self._census is None or now - self._census_at >= min(1.0, self.heartbeat_secs):
-            self._census, self._census_at = self.queue.frontier.heartbeat(), now
+            self._census, self._census_at = self.queue.frontier.heartbeat(census=True), now
         if self._census.busy_elsewhere(self.queue.worker):
             self._idle_since = None
             raise DontCloseSpider
@@ -248,8 +248,7 @@ class FrontierWorker:
             "inprogress": len(self.book.in_progress()),
             "leases": len(self.book),
         }
-        census = self.queue.frontier.heartbeat(self.queue.worker, self.queue.lease_ms, info)
-        self._census, self._census_at = census, now
+        census = self.queue.frontier.heartbeat(self.queue.worker, self.queue.lease_ms, info, census=False)
         if not self._started_ms:
             self._started_ms = census.started_ms
         if census.stop_ms > self._started_ms and not self._closing:

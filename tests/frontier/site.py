@@ -1,7 +1,8 @@
 """A local news site that logs every request (path, user agent, start and end time) for the frontier tests.
 
-One index page links ``n`` articles. Responses can be slowed down, and the index can be held back until the
-test opens a gate (so that every worker is running before the crawl really starts). The server counts the
+One index page links ``n`` articles. Responses can be slowed down, the index can be held back until the
+test opens a gate (so that every worker is running before the crawl really starts), and articles after the
+first few can be held until the test lets them go. The server counts the
 requests it is answering at once, which is what a per-site concurrency limit is about.
 """
 
@@ -31,6 +32,9 @@ class LoggingSite:
     base: str = ""
     hits: list[Hit] = field(default_factory=list)
     gate: threading.Event = field(default_factory=threading.Event)
+    #: Article requests after the first ``hold_after`` wait for ``hold`` to be set (None: no holding).
+    hold_after: int | None = None
+    hold: threading.Event = field(default_factory=threading.Event)
     in_flight: int = 0
     max_in_flight: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
@@ -71,6 +75,11 @@ def serve(site: LoggingSite, host: str = "127.0.0.1") -> ThreadingHTTPServer:
             try:
                 if path == "/index.html":
                     site.gate.wait(timeout=120)
+                if site.hold_after is not None and path.startswith("/a/"):
+                    with site._lock:
+                        held = len(site.fetch_counts()) > site.hold_after
+                    if held:
+                        site.hold.wait(timeout=120)
                 if path != "/robots.txt" and site.delay:
                     time.sleep(site.delay)
                 status, content_type, body = site.page(path)

@@ -3,13 +3,16 @@ and scrapy-redis's own settings still work as they are."""
 
 from __future__ import annotations
 
+import argparse
 import json
+import time
 
 import pytest
 
+from crawler.commands.frontier import Command as FrontierCommand
 from crawler.frontier.keys import FrontierKeys
 from crawler.frontier.protocol import Frontier
-from tests.conftest import run_scrapy
+from tests.conftest import project_settings, run_scrapy
 from tests.crawler.news_site import NewsSite
 from tests.crawler.news_site import serve as serve_news
 from tests.frontier.conftest import free_port
@@ -65,57 +68,73 @@ def test_ecosystem_settings_work_as_they_are(news_site, redis_url, redis_client,
     assert not redis_client.exists("articles:requests:workers")
 
 
-def test_seed_status_and_reset(news_site, redis_url, redis_client):
+def frontier_inprocess(redis_url: str, capsys, *args: str) -> tuple[int, str, str]:
+    """`scrapy frontier ...` run in this process (it needs no reactor): fast, for the many small calls."""
+    cmd = FrontierCommand()
+    cmd.settings = project_settings(SIEVE_REDIS_URL=redis_url, LOG_LEVEL="WARNING")
+    parser = argparse.ArgumentParser()
+    cmd.add_options(parser)
+    opts, rest = parser.parse_known_args(list(args))
+    cmd.process_options(rest, opts)
+    capsys.readouterr()
+    cmd.run(rest, opts)
+    out, err = capsys.readouterr()
+    return cmd.exitcode, out, err
+
+
+def test_seed_status_and_reset(news_site, redis_url, redis_client, capsys):
     urls = f"{news_site.url('/news/1.html')},{news_site.url('/news/2.html')}"
-    rc, out, err = frontier_cmd(redis_url, "seed", "articles", "-a", f"start_urls={urls}")
+    rc, out, err = frontier_inprocess(redis_url, capsys, "seed", "articles", "-a", f"start_urls={urls}")
     assert rc == 0, err
     assert out.startswith("2 of 2 start requests queued")
-    rc, out, _ = frontier_cmd(redis_url, "seed", "articles", "-a", f"start_urls={urls}")
+    rc, out, _ = frontier_inprocess(redis_url, capsys, "seed", "articles", "-a", f"start_urls={urls}")
     assert out.startswith("0 of 2 start requests queued (2 already seen)")
 
-    rc, out, err = frontier_cmd(redis_url, "status", "articles", "--json")
+    rc, out, err = frontier_inprocess(redis_url, capsys, "status", "articles", "--json")
     assert rc == 0, err
     report = json.loads(out)
     assert (report["queued"], report["leased"], report["seen"], report["workers"]) == (2, 0, 2, [])
-    rc, out, _ = frontier_cmd(redis_url, "articles")  # status is the default
+    rc, out, _ = frontier_inprocess(redis_url, capsys, "articles")  # status is the default
     assert "queued             2 requests" in out
 
-    rc, out, _ = frontier_cmd(redis_url, "reset", "articles")
+    rc, out, _ = frontier_inprocess(redis_url, capsys, "reset", "articles")
     assert rc == 0 and out.startswith("Deleted")
     assert Frontier(redis_client, KEYS).queued() == 0 and not redis_client.exists(KEYS.dupefilter)
 
-    rc, out, err = frontier_cmd(redis_url, "seed", "articles", "-a", "start_urls=file:///etc/passwd")
-    assert rc == 2 and "only http(s) start URLs are crawled" in err and "nothing queued" in err
+    rc, out, err = frontier_inprocess(redis_url, capsys, "seed", "articles", "-a", "start_urls=file:///etc/passwd")
+    assert rc == 2 and "nothing queued" in err
     assert Frontier(redis_client, KEYS).queued() == 0
 
 
 def test_stop_lets_workers_finish_and_nothing_is_fetched_twice(redis_url, redis_client, sqlite_url, tmp_path):
-    site = LoggingSite(articles=16, delay=0.8)
+    site = LoggingSite(articles=16, hold_after=4)  # the 5th and 6th articles are in flight when the stop comes
     server = serve(site)
     site.gate.set()
     try:
-        slow = {"CONCURRENT_REQUESTS": 2}
-        first = start_worker("first", site.url("/index.html"), redis_url, sqlite_url, tmp_path, **slow)
-        wait_for(lambda: len(site.fetched_by("first")) >= 2, 60, "some articles fetched")
+        first = start_worker("first", site.url("/index.html"), redis_url, sqlite_url, tmp_path, CONCURRENT_REQUESTS=2)
+        wait_for(lambda: len(site.fetched_by("first")) == 6, 60, "four articles fetched and two in flight")
 
         rc, out, err = frontier_cmd(redis_url, "status", "articles", "--json")
         report = json.loads(out)
         assert [w["worker"] for w in report["workers"]] == ["first"]
-        assert report["leased"] >= 1 and report["queued"] >= 1
+        assert report["leased"] >= 2 and report["queued"] == 16 - 6
 
-        rc, out, err = frontier_cmd(redis_url, "stop", "articles", "--wait")
+        rc, out, err = frontier_cmd(redis_url, "stop", "articles")
         assert rc == 0, err
         assert out.startswith("Asked 1 live worker(s)")
+        time.sleep(2)  # the worker sees the stop at its next heartbeat (0.5 s) and stops taking requests
+        site.hold.set()  # ... and finishes the two in flight
         finish([first], timeout=30)
         fetched = site.fetched_by("first")
-        assert len(fetched) < 16, "stopped before the end"
+        assert len(fetched) == 6
         assert sorted(stored_urls(sqlite_url)) == sorted(site.url(p) for p in fetched), "in-flight pages were stored"
         census = Frontier(redis_client, KEYS).heartbeat()
-        assert (census.queued, census.leased, census.workers) == (16 - len(fetched), 0, [])
+        assert (census.queued, census.leased, census.workers) == (16 - 6, 0, [])
 
         second = start_worker("second", site.url("/index.html"), redis_url, sqlite_url, tmp_path)
         finish([second])
         assert sorted(stored_urls(sqlite_url)) == sorted(site.url(p) for p in site.article_paths())
         assert set(site.fetch_counts().values()) == {1}, "a clean stop leaves nothing to fetch again"
     finally:
+        site.hold.set()
         server.shutdown()

@@ -77,7 +77,7 @@ def test_a_dead_workers_leases_are_requeued_by_any_heartbeat(frontier, redis_cli
     assert census.dead == [] and {w.name for w in census.workers} == {"alive", "dead"}
     assert census.leased == 2 and census.busy_elsewhere("alive")
 
-    redis_client.delete(KEYS.alive("dead"))  # its heartbeat key expires: the worker is gone
+    redis_client.zadd(KEYS.workers, {"dead": 0})  # its heartbeat deadline passes: the worker is gone
     census = frontier.heartbeat()
     assert census.dead == ["dead"] and census.requeued == 2
     assert [w.name for w in census.workers] == ["alive"]
