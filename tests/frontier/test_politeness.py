@@ -6,8 +6,10 @@ site counts a request out before it answers). The spacing is a start-time reserv
 request's arrival at the server also includes its worker's own latency after the reservation (the wake-up,
 Scrapy's loop, a TCP connection), which on a loaded 2-core machine can reach a hundred milliseconds when a
 worker is starved of CPU. So the tests check the mean spacing (>= 90% of the delay) and allow two of the 15
-gaps to fall under half the delay; the control case (the same crawl without the shared limit) breaks both
-the concurrency bound and the mean spacing, so the margins still tell the two behaviours apart.
+gaps to fall under half the delay. The control case (the same crawl without the shared limit) shows what the
+site sees otherwise: more than 2 requests in flight (typically 4, and about 0.13 s between starts, though on
+a loaded machine the workers' CPU rather than their politeness may set their pace, so only the concurrency is
+asserted there).
 """
 
 from __future__ import annotations
@@ -71,9 +73,8 @@ def test_download_delay_and_concurrency_hold_across_workers(
         assert mean_gap >= 0.9 * DELAY, f"DOWNLOAD_DELAY = {DELAY} s on average: {mean_gap:.3f} s"
         bunched = [round(g, 3) for g in gaps(hits) if g < 0.5 * DELAY]
         assert len(bunched) <= 2, f"requests bunched: {bunched}"  # a starved worker may send one late
-    else:  # each worker alone is polite; together they break both limits the shared case keeps
-        assert site.max_in_flight > 2
-        assert mean_gap < 0.9 * DELAY
+    else:  # each worker alone is polite; together they break the limit the shared case keeps exactly
+        assert site.max_in_flight > 2, f"mean gap {mean_gap:.3f} s"  # (typically 4 in flight, 0.13 s apart)
 
 
 def test_autothrottle_target_holds_across_workers(site, redis_url, redis_client, sqlite_url, tmp_path):
