@@ -85,6 +85,9 @@ async def serve_site(port: int, delay: float) -> None:
                 status, body, ctype = b"200 OK", b"", b"text/html; charset=utf-8"
                 if path == "/__open":
                     gate.set()
+                elif path == "/__close":
+                    gate.clear()
+                    served.clear()
                 elif path == "/__stats":
                     body, ctype = json.dumps({"served": len(served)}).encode(), b"application/json"
                 elif path.startswith("/a/"):
@@ -191,6 +194,7 @@ def cpu_seconds(pids: list[int]) -> float:
 
 
 def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path) -> dict[str, float]:
+    get(f"http://127.0.0.1:{port}/__close")  # pages wait until every worker of this round is up
     redis_proc, redis_url = start_redis(workdir)
     client = redis.Redis.from_url(redis_url)
     db_url, cleanup = fresh_database(workdir, args.postgres, f"w{n_workers}")
@@ -218,42 +222,50 @@ def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path
         subprocess.Popen([*base, "-s", f"SIEVE_FRONTIER_WORKER_ID=w{i}"], cwd=ROOT, stdout=f, stderr=subprocess.STDOUT)
         for i, f in enumerate(logs)
     ]
-    deadline = time.monotonic() + 120
-    while client.zcard("articles:requests:workers") < n_workers or client.scard("articles:dupefilter") < len(seeds):
-        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
-            raise SystemExit(f"workers did not start; see {workdir}")
-        time.sleep(0.05)
-    scripts0, commands0 = redis_calls(client)
-    pids = [p.pid for p in procs]
-    cpu0, machine0 = cpu_seconds(pids), machine_busy()
-    get(f"http://127.0.0.1:{port}/__open")
-    t0 = time.monotonic()
-    total = len(seeds)
-    # A lease is released right after its page is committed: Redis's counter is the cheap clock (counting
-    # rows every 0.1 s would itself load the machine); the row count is checked once at the end.
-    while (released := int(client.hget("articles:requests:stats", "released") or 0)) < total:
-        if time.monotonic() - t0 > 600:
-            raise SystemExit(f"only {released} of {total} pages stored after 600 s; see {workdir}")
-        time.sleep(0.05)
-    elapsed = time.monotonic() - t0
-    cpu = cpu_seconds(pids) - cpu0
-    machine1 = machine_busy()
-    busy = (machine1[0] - machine0[0]) / max(1e-9, machine1[1] - machine0[1])
-    scripts1, commands1 = redis_calls(client)
-    for p in procs:
-        p.wait(timeout=120)
-    if stored(engine) != total:
-        raise SystemExit(f"{stored(engine)} pages in the database, not {total}; see {workdir}")
-    for f in logs:
-        f.close()
-    engine.dispose()
-    cleanup()  # type: ignore[operator]
-    client.close()
-    redis_proc.kill()
-    redis_proc.wait()
-    bad = [i for i, p in enumerate(procs) if p.returncode != 0]
-    if bad:
-        raise SystemExit(f"worker(s) {bad} failed; see {workdir}")
+    try:
+        deadline = time.monotonic() + 120
+        while client.zcard("articles:requests:workers") < n_workers or client.scard("articles:dupefilter") < len(seeds):
+            if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+                raise SystemExit(f"workers did not start; see {workdir}")
+            time.sleep(0.05)
+        scripts0, commands0 = redis_calls(client)
+        pids = [p.pid for p in procs]
+        cpu0, machine0 = cpu_seconds(pids), machine_busy()
+        if json.loads(get(f"http://127.0.0.1:{port}/__stats"))["served"]:
+            raise SystemExit("pages were served before the clock started")
+        get(f"http://127.0.0.1:{port}/__open")
+        t0 = time.monotonic()
+        total = len(seeds)
+        # A lease is released right after its page is committed: Redis's counter is the cheap clock (counting
+        # rows every 0.1 s would itself load the machine); the row count is checked once at the end.
+        while (released := int(client.hget("articles:requests:stats", "released") or 0)) < total:
+            if time.monotonic() - t0 > 600:
+                raise SystemExit(f"only {released} of {total} pages stored after 600 s; see {workdir}")
+            time.sleep(0.05)
+        elapsed = time.monotonic() - t0
+        cpu = cpu_seconds(pids) - cpu0
+        machine1 = machine_busy()
+        busy = (machine1[0] - machine0[0]) / max(1e-9, machine1[1] - machine0[1])
+        scripts1, commands1 = redis_calls(client)
+        for p in procs:
+            p.wait(timeout=120)
+        if stored(engine) != total:
+            raise SystemExit(f"{stored(engine)} pages in the database, not {total}; see {workdir}")
+        bad = [i for i, p in enumerate(procs) if p.returncode != 0]
+        if bad:
+            raise SystemExit(f"worker(s) {bad} failed; see {workdir}")
+    finally:
+        for p in procs:
+            if p.poll() is None:
+                p.kill()
+                p.wait()
+        for f in logs:
+            f.close()
+        engine.dispose()
+        cleanup()  # type: ignore[operator]
+        client.close()
+        redis_proc.kill()
+        redis_proc.wait()
     return {
         "pages": total,
         "seconds": elapsed,

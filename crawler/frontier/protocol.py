@@ -94,15 +94,15 @@ return moved
 HEARTBEAT = """
 -- KEYS: workers, pending, stats, stop; ARGV: key base, worker ('' = only look), lease ms, census (0/1),
 -- info field/value pairs... Moves the worker's deadline, requeues the leases of every worker past its deadline,
--- and returns {server ms, queued, requeued now, stop ms, this worker's start ms, {dead}, {census}, workers}
--- where the census (only when asked) is {worker, leases, {info field, value, ...}} per live worker.
+-- and returns {server ms, queued, requeued now, stop ms, this worker's start ms, {dead}, {census}, workers,
+-- 1 if the worker was not registered}; the census (only when asked) is {worker, leases, {info...}} per live worker.
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
 local base, me = ARGV[1], ARGV[2]
-local started = '0'
+local started, joined = '0', 0
 if me ~= '' then
   local info = base .. ':worker:' .. me
-  redis.call('ZADD', KEYS[1], string.format('%.0f', now + tonumber(ARGV[3])), me)
+  joined = redis.call('ZADD', KEYS[1], string.format('%.0f', now + tonumber(ARGV[3])), me)
   if #ARGV > 4 then
     redis.call('HSET', info, unpack(ARGV, 5))
   end
@@ -132,7 +132,7 @@ if ARGV[4] == '1' then
   end
 end
 local stop = redis.call('GET', KEYS[4]) or '0'
-return {now, redis.call('ZCARD', KEYS[2]), requeued, stop, started, dead, live, redis.call('ZCARD', KEYS[1])}
+return {now, redis.call('ZCARD', KEYS[2]), requeued, stop, started, dead, live, redis.call('ZCARD', KEYS[1]), joined}
 """
 
 
@@ -167,6 +167,8 @@ class Census:
     #: Live workers, when the census was asked for (else empty).
     workers: list[WorkerState]
     live: int = 0
+    #: The beating worker was not registered: its first beat, or it had been taken for dead.
+    joined: bool = False
 
     @property
     def leased(self) -> int:
@@ -233,7 +235,7 @@ class Frontier:
         args: list[object] = [k.base, worker, lease_ms, int(census)]
         for name, value in (info or {}).items():
             args += [name, value]
-        now, queued, requeued, stop, started, dead, live, n_workers = self._heartbeat(
+        now, queued, requeued, stop, started, dead, live, n_workers, joined = self._heartbeat(
             keys=[k.workers, k.pending, k.stats, k.stop], args=args
         )
         workers = []
@@ -256,6 +258,7 @@ class Frontier:
             dead_names,
             sorted(workers, key=lambda w: w.name),
             int(n_workers),
+            bool(joined),
         )
 
     def is_alive(self, worker: str) -> bool:

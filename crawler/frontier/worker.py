@@ -31,6 +31,7 @@ from itemadapter import ItemAdapter
 from redis.exceptions import RedisError
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from scrapy.utils.conf import build_component_list
 from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.misc import load_object
 from twisted.internet import task
@@ -121,6 +122,12 @@ class FrontierWorker:
         self.wait_for_store = self.crawler.get_item_pipeline(DatabasePipeline) is not None
         if not self.wait_for_store:
             logger.info("No DatabasePipeline: a lease is released once its items have passed the item pipelines")
+        else:
+            order = build_component_list(self.crawler.settings.getwithbase("ITEM_PIPELINES"))
+            if order and not issubclass(load_object(order[-1]), DatabasePipeline):
+                logger.warning(
+                    "%s runs after the DatabasePipeline: an item it drops is still stored and released", order[-1]
+                )
         self._beat()
         for interval, func in ((self.tick_secs, self.tick), (self.heartbeat_secs, self._beat)):
             loop = task.LoopingCall(func)
@@ -249,6 +256,12 @@ class FrontierWorker:
             "leases": len(self.book),
         }
         census = self.queue.frontier.heartbeat(self.queue.worker, self.queue.lease_ms, info, census=False)
+        if census.joined and self._started_ms:
+            logger.warning(
+                "This worker was silent for over SIEVE_FRONTIER_LEASE_SECS (%.0f s) and taken for dead: its leased "
+                "requests went back to the queue and may be fetched twice (raise the setting if this recurs)",
+                self.queue.lease_ms / 1000,
+            )
         if not self._started_ms:
             self._started_ms = census.started_ms
         if census.stop_ms > self._started_ms and not self._closing:

@@ -177,3 +177,11 @@ def test_queue_key_templates_follow_scrapy_redis_settings():
         "crawl-articles:q:leases:w",
     )
     assert FrontierKeys.for_spider(Settings(), "articles") == FrontierKeys("articles:requests", "articles:dupefilter")
+
+
+def test_a_worker_taken_for_dead_learns_it_at_its_next_beat(frontier):
+    assert frontier.heartbeat("w", 10_000, census=False).joined  # first beat
+    assert not frontier.heartbeat("w", 10_000, census=False).joined
+    frontier.server.zadd(KEYS.workers, {"w": 0})
+    frontier.heartbeat()  # someone reaps it
+    assert frontier.heartbeat("w", 10_000, census=False).joined
