@@ -23,9 +23,11 @@ pages; a lease is released right after its page is committed, ``SIEVE_DB_FLUSH_S
 row count is checked at the end). With ``--rounds N`` the worker counts are run N times, interleaved, and the
 ratios use each count's best round: the machine is shared, and the "machine CPU busy" column shows when
 something else was using it. Also printed, over the same
-window: the workers' CPU time per page (all workers together; with 2 CPUs, 1000 ms/s of it is one core busy:
-compare with pages/s to see the run stayed I/O-bound), and per page the Lua scripts called on Redis and the
-Redis commands executed (those inside scripts included; ``INFO commandstats``).
+window: CPU time per page of the workers and of everything the benchmark runs (workers, site, Redis; SQLite
+runs inside the workers, PostgreSQL is not counted): with ``pages/s`` it says how much of the machine the
+crawl needed. "machine busy" is the whole machine's CPU use, and "others" the part of it that was not this
+benchmark (the machine may be shared). Then, per page, the Lua scripts called on Redis and the Redis commands
+executed (those inside scripts included; ``INFO commandstats``).
 """
 
 from __future__ import annotations
@@ -193,7 +195,7 @@ def cpu_seconds(pids: list[int]) -> float:
     return total / os.sysconf("SC_CLK_TCK")
 
 
-def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path) -> dict[str, float]:
+def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path, site_pid: int) -> dict[str, float]:
     get(f"http://127.0.0.1:{port}/__close")  # pages wait until every worker of this round is up
     redis_proc, redis_url = start_redis(workdir)
     client = redis.Redis.from_url(redis_url)
@@ -230,7 +232,8 @@ def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path
             time.sleep(0.05)
         scripts0, commands0 = redis_calls(client)
         pids = [p.pid for p in procs]
-        cpu0, machine0 = cpu_seconds(pids), machine_busy()
+        ours = [*pids, site_pid, redis_proc.pid]  # + SQLite, which runs inside the workers (not PostgreSQL)
+        cpu0, own0, machine0 = cpu_seconds(pids), cpu_seconds(ours), machine_busy()
         if json.loads(get(f"http://127.0.0.1:{port}/__stats"))["served"]:
             raise SystemExit("pages were served before the clock started")
         get(f"http://127.0.0.1:{port}/__open")
@@ -243,9 +246,10 @@ def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path
                 raise SystemExit(f"only {released} of {total} pages stored after 600 s; see {workdir}")
             time.sleep(0.05)
         elapsed = time.monotonic() - t0
-        cpu = cpu_seconds(pids) - cpu0
+        cpu, own = cpu_seconds(pids) - cpu0, cpu_seconds(ours) - own0
         machine1 = machine_busy()
-        busy = (machine1[0] - machine0[0]) / max(1e-9, machine1[1] - machine0[1])
+        span = max(1e-9, machine1[1] - machine0[1])
+        busy, others = (machine1[0] - machine0[0]) / span, (machine1[0] - machine0[0] - own) / span
         scripts1, commands1 = redis_calls(client)
         for p in procs:
             p.wait(timeout=120)
@@ -271,7 +275,9 @@ def run_round(n_workers: int, args: argparse.Namespace, port: int, workdir: Path
         "seconds": elapsed,
         "rate": total / elapsed,
         "cpu": cpu,
+        "own": own,
         "busy": busy,
+        "others": max(0.0, others),
         "scripts": scripts1 - scripts0,
         "commands": commands1 - commands0,
     }
@@ -308,20 +314,20 @@ def main() -> None:
             f"{total} pages on {len(HOSTS)} hosts, {args.delay * 1000:.0f} ms each; CONCURRENT_REQUESTS="
             f"{args.concurrency} per worker (ideal {ideal:.0f} pages/s per worker); {backend}; {os.cpu_count()} CPUs"
         )
-        print(f"{'round':>5} {'workers':>7} {'seconds':>8} {'pages/s':>8} {'of ideal':>8} {'worker CPU':>10} "
-              f"{'machine':>8} {'Redis scripts':>13} {'commands':>8}")  # fmt: skip
-        print(
-            f"{'':>5} {'':>7} {'':>8} {'':>8} {'':>8} {'ms/page':>10} {'CPU busy':>8} {'per page':>13} {'per page':>8}"
-        )
+        print(f"{'round':>5} {'workers':>7} {'seconds':>8} {'pages/s':>8} {'of ideal':>8} {'CPU ms/page':>11} "
+              f"{'machine busy':>12} {'Redis per page':>14}")  # fmt: skip
+        print(f"{'':>5} {'':>7} {'':>8} {'':>8} {'':>8} {'workers':>7} {'all':>3} "
+              f"{'all':>5} {'others':>6} {'scripts':>7} {'cmds':>6}")  # fmt: skip
         results: dict[int, list[dict[str, float]]] = {n: [] for n in counts}
         for round_no in range(1, args.rounds + 1):  # rounds interleave the worker counts
             for n in counts:
-                r = run_round(n, args, port, workdir)
+                r = run_round(n, args, port, workdir, site.pid)
                 results[n].append(r)
                 print(
                     f"{round_no:>5} {n:>7} {r['seconds']:>8.1f} {r['rate']:>8.1f} {r['rate'] / (ideal * n):>7.0%} "
-                    f"{1000 * r['cpu'] / r['pages']:>10.1f} {r['busy']:>7.0%} "
-                    f"{r['scripts'] / r['pages']:>13.2f} {r['commands'] / r['pages']:>8.1f}",
+                    f"{1000 * r['cpu'] / r['pages']:>7.1f} {1000 * r['own'] / r['pages']:>3.0f} "
+                    f"{r['busy']:>5.0%} {r['others']:>6.0%} "
+                    f"{r['scripts'] / r['pages']:>7.2f} {r['commands'] / r['pages']:>6.1f}",
                     flush=True,
                 )
         best = {n: max(r["rate"] for r in rs) for n, rs in results.items()}
