@@ -29,6 +29,7 @@ def site():
     server = serve(site)
     yield site
     site.gate.set()
+    site.hold.set()
     server.shutdown()
 
 

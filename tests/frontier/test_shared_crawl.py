@@ -22,6 +22,7 @@ def site():
     server = serve(site)
     yield site
     site.gate.set()
+    site.hold.set()
     server.shutdown()
 
 
@@ -60,12 +61,13 @@ def test_a_worker_killed_mid_crawl_loses_nothing(site, redis_url, redis_client, 
     only in its memory when it is killed: exactly the pages the issue lost.
     """
     index = site.url("/index.html")
+    site.hold_after = 12  # mid-crawl for as long as it takes: articles after the 12th wait at the site
     never_flush = {"SIEVE_DB_FLUSH_SECS": 600, "SIEVE_DB_BATCH_SIZE": 10_000}
     a = start_worker("A", index, redis_url, sqlite_url, tmp_path, **never_flush)
     b = start_worker("B", index, redis_url, sqlite_url, tmp_path, **never_flush)
     wait_for(lambda: live_workers(redis_client) >= {"A", "B"}, 60, "both workers to join the frontier")
     site.gate.set()
-    wait_for(lambda: len(site.fetched_by("A")) >= 6, 60, "worker A to fetch some articles")
+    wait_for(lambda: len(site.fetch_counts()) >= 14 and site.fetched_by("A"), 60, "requests held at the site")
     a.proc.send_signal(signal.SIGKILL)
     a.proc.wait(timeout=10)
 
@@ -75,6 +77,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(site, redis_url, redis_client, 
     fetched_by_a = site.fetched_by("A")
     assert {site.url(p) for p in fetched_by_a} <= held, "A released nothing: none of its pages was stored"
 
+    site.hold.set()
     a2 = start_worker("A2", index, redis_url, sqlite_url, tmp_path)  # the same command, restarted
     finish([b, a2])
 
