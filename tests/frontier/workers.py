@@ -76,7 +76,8 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.05) -> No
 
 
 def live_workers(client: redis.Redis, spider: str = "articles") -> set[str]:
-    return {w.decode() for w in client.zrange(f"{spider}:requests:workers", 0, -1)}
+    names: list[bytes] = client.zrange(f"{spider}:requests:workers", 0, -1)  # type: ignore[assignment]
+    return {w.decode() for w in names}
 
 
 def finish(workers: list[Worker], timeout: float = 90, tracebacks: bool = False) -> None:
