@@ -64,6 +64,9 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # One line at the end of a crawl: pages, articles, skipped, errors, spans by label (before Scrapy's stats dump).
 EXTENSIONS = {"crawler.extensions.CrawlSummary": 500}
+# Scale out: -s SIEVE_REDIS_URL=redis://host:6379/0 makes a crawl a worker of a shared Redis frontier
+# (crawler/frontier/); without it the add-on does nothing.
+ADDONS = {"crawler.frontier.addon.FrontierAddon": 0}
 # Development cache: -s HTTPCACHE_ENABLED=1
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"

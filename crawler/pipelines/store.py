@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.exc import SQLAlchemyError
 from twisted.internet import task
 
+from crawler.signals import items_stored
 from storage.db import DatabaseConfigError, database_url, describe_error, display_url, open_database
 from storage.records import item_dict
 from storage.repository import WriteCounts, write_items
@@ -142,6 +143,7 @@ class DatabasePipeline:
             self._spool(batch)
             return
         self.counts.add(counts)
+        self.crawler.signals.send_catch_log(items_stored, items=batch, spooled=False)
         stats = self.crawler.stats
         if stats is not None:
             for key, value in counts.as_dict().items():
@@ -156,6 +158,7 @@ class DatabasePipeline:
             logger.critical("Could not spool %d items to %s: %s; they are lost", len(batch), self.spool.directory, exc)
             return
         logger.warning("Spooled %d items to %s", len(batch), path)
+        self.crawler.signals.send_catch_log(items_stored, items=batch, spooled=True)
         stats = self.crawler.stats
         if stats is not None:
             stats.inc_value("storage/spooled_batches")
