@@ -120,3 +120,13 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
         metavar="N",
         help="clean in N worker processes (default: one per core when there are many pages; 1: in this process)",
     )
+
+
+def progress(total: int, label: str) -> Any:
+    """A progress bar on stderr, in steps a person can see, only when stderr is a terminal (tqdm)."""
+    from tqdm import tqdm
+
+    return tqdm(
+        total=total, desc=label, unit="page", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+        mininterval=0.5,
+    )  # fmt: skip

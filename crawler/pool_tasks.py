@@ -139,11 +139,30 @@ def learn_file(state: WorkerState, name: str, data: bytes) -> list[tuple[str, st
     from cleaners.process import learn_file as learn
 
     learn(name, data, state.chain, state.max_bytes)
+    return _observed(state)
+
+
+def _observed(state: WorkerState) -> list[tuple[str, str, Mapping[str, str]]]:
     observed: list[tuple[str, str, Mapping[str, str]]] = []
     for shared in state.shared_stats():
         observed.extend(shared.observed)
         shared.observed.clear()
     return observed
+
+
+def learn_case(state: WorkerState, case: Any) -> list[tuple[str, str, Mapping[str, str]]]:
+    """``scrapy evaluate``'s learning pass on one case (:func:`cleaners.evaluation.scoring.learn_case`)."""
+    from cleaners.evaluation.scoring import learn_case as learn
+
+    learn(case, state.chain, state.max_bytes)
+    return _observed(state)
+
+
+def evaluate_case(state: WorkerState, case: Any) -> Any:
+    """``scrapy evaluate``'s work on one case: clean its page and score it."""
+    from cleaners.evaluation.scoring import evaluate_case as evaluate
+
+    return evaluate(case, state.chain, state.extractor, state.max_bytes)
 
 
 def set_site_stats(state: WorkerState, snapshot: MemorySiteStats) -> None:
@@ -203,6 +222,8 @@ def clean_page(
 TASKS: dict[str, Callable[..., Any]] = {
     "clean_file": clean_file,
     "learn_file": learn_file,
+    "learn_case": learn_case,
+    "evaluate_case": evaluate_case,
     "set_site_stats": set_site_stats,
     "clean_page": clean_page,
 }

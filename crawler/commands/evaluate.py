@@ -18,13 +18,13 @@ from cleaners.evaluation.scoring import (
     as_json,
     below_floor,
     compare_report,
-    evaluate_case,
     find_cases,
-    learn_case,
     macro,
     report,
 )
-from crawler.command import CommandError, SieveCommand
+from crawler.cleaning import Runner
+from crawler.command import CommandError, SieveCommand, add_jobs_option, progress
+from crawler.pool import PoolError
 
 
 class Command(SieveCommand):
@@ -57,6 +57,7 @@ class Command(SieveCommand):
             "(e.g. '{\"cleaners.builtin.RelatedLinksCleaner\": null}') or NAME=VALUE setting overrides; repeatable",
         )
         parser.add_argument("--worst", type=int, default=10, metavar="N", help="list the N worst pages (default 10)")
+        add_jobs_option(parser)
 
     def _compare_settings(self, specs: list[str]) -> Settings:
         assert self.settings is not None
@@ -79,24 +80,25 @@ class Command(SieveCommand):
                 settings.set(name.strip(), value, priority="cmdline")
         return settings
 
-    def _run(self, settings: Settings, cases: list[Case], label: str) -> list[PageScore]:
+    def _run(self, settings: Settings, cases: list[Case], label: str, jobs: int | None) -> list[PageScore]:
         try:
             chain, extractor = self.components(settings)
         except CommandError as exc:
             self.fail(f"{label}: {exc}")
-        max_bytes = settings.getint("SIEVE_MAX_BYTES")
-        if chain.learns:  # first pass: site furniture is learned from every page of the run, grouped by site
-            for case in cases:
-                learn_case(case, chain, max_bytes)
-        items: Any = cases
-        if sys.stderr.isatty():
-            from tqdm import tqdm
-
-            items = tqdm(cases, desc=label, unit="page", file=sys.stderr, leave=False)
+        runner = Runner(settings, chain, extractor, jobs, len(cases))
         try:
-            return [evaluate_case(case, chain, extractor, max_bytes) for case in items]
+            # First pass: site furniture is learned from every page of the run, grouped by site.
+            runner.learn("learn_case", ((case,) for case in cases))
+            scores: list[PageScore] = []
+            with progress(len(cases), label) as bar:
+                for case, value in zip(cases, runner.map("evaluate_case", ((case,) for case in cases)), strict=True):
+                    if isinstance(value, PoolError):
+                        value = PageScore(case, {k: 0.0 for k, _, _ in FIELDS}, str(value))
+                    scores.append(value)
+                    bar.update(1)
+            return scores
         finally:
-            chain.close()
+            runner.close()
 
     @staticmethod
     def _print(pages: list[PageScore], other: list[PageScore] | None, opts: argparse.Namespace) -> None:
@@ -123,8 +125,8 @@ class Command(SieveCommand):
         if not cases:
             self.fail(f"no page with a <name>.expected.json beside it under {' '.join(args)}")
         compare_settings = self._compare_settings(opts.compare) if opts.compare else None
-        pages = self._run(self.settings, cases, "configured")
-        other = self._run(compare_settings, cases, "compare") if compare_settings is not None else None
+        pages = self._run(self.settings, cases, "configured", opts.jobs)
+        other = self._run(compare_settings, cases, "compare", opts.jobs) if compare_settings is not None else None
 
         try:
             self._print(pages, other, opts)
