@@ -204,9 +204,9 @@ class CleanerChain:
     def describe(self) -> list[str]:
         return [f"{c.name}@{c.version}" for c in self.cleaners]
 
-    def _inc(self, key: str, n: int = 1) -> None:
+    def _inc(self, key: str, n: float = 1) -> None:
         if self.stats is not None and n:
-            self.stats.inc_value(key, n)
+            self.stats.inc_value(key, n)  # type: ignore[arg-type]  # Scrapy adds any number; typed int
 
     @property
     def learns(self) -> bool:
@@ -250,7 +250,9 @@ class CleanerChain:
                 self._inc(f"cleaners/{path}/errors")
                 continue
             finally:
-                self.seconds[path] += time.perf_counter() - t0
+                spent = time.perf_counter() - t0
+                self.seconds[path] += spent
+                self._inc(f"cleaners/{path}/seconds", spent)
             added = 0
             for span in found:
                 problem = None
