@@ -52,6 +52,18 @@ REMOTE_CONTROL_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # One line at the end of a crawl: pages, articles, skipped, errors, spans by label (before Scrapy's stats dump).
 EXTENSIONS = {"crawler.extensions.CrawlSummary": 500}
+# Failed fetches are rows: every request gets the spider's `fetch_failed` errback (HTTP 4xx/5xx, timeouts, DNS,
+# cut-offs), and responses that reach a callback are counted (crawler/fetching/failures.py).
+SPIDER_MIDDLEWARES = {"crawler.fetching.failures.FetchOutcomes": 60}
+# JOBDIR crawls resume after any stop, kill -9 included: the scheduler keeps a ledger of requests in JOBDIR and
+# marks one done only once its pages are committed or spooled (crawler/jobstate/). Without JOBDIR, Scrapy's own.
+SCHEDULER = "crawler.jobstate.scheduler.LedgerScheduler"
+DUPEFILTER_CLASS = "crawler.jobstate.scheduler.LedgerDupeFilter"  # "seen" lives in the ledger, not requests.seen
+# robots.txt by RFC 9309: 5xx or unreachable disallows the host, 4xx allows it (crawler/fetching/robots.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.fetching.robots.Rfc9309RobotsTxtMiddleware": 100,
+}
 # Development cache: -s HTTPCACHE_ENABLED=1
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"
