@@ -79,10 +79,6 @@ class RequestLedger:
         """The engine has the request: it is done once it is no longer in flight at a checkpoint."""
         self.taken.add(entry_id)
 
-    def forget(self, entry_id: int) -> None:
-        """A request with nothing to store was never added (it could not be serialised)."""
-        self.taken.discard(entry_id)
-
     def checkpoint(self, in_flight: Iterable[int]) -> int:
         """Mark done every taken request not in flight, and commit; returns how many were marked.
 

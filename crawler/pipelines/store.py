@@ -153,6 +153,10 @@ class DatabasePipeline:
                 logger.error("Could not spool %d items to %s (%s); keeping them", len(batch), self.spool.directory, exc)
                 self.buffer[:0] = batch
                 return
+            except Exception:  # a bug must not lose the batch either, nor stop the flush timer
+                logger.exception("Unexpected error storing %d items; keeping them", len(batch))
+                self.buffer[:0] = batch
+                return
         self._stored(batch, spooled)
 
     def _write(self, batch: list[dict[str, Any]]) -> int:
