@@ -92,8 +92,8 @@ class LedgerScheduler(Scheduler):
             return scheduler
         if not isinstance(scheduler.df, LedgerDupeFilter):
             logger.warning(
-                "JOBDIR without the request ledger: DUPEFILTER_CLASS is %s, not crawler.jobstate.LedgerDupeFilter; "
-                "a killed crawl may not resume completely",
+                "JOBDIR without the request ledger: DUPEFILTER_CLASS is %s, not "
+                "crawler.jobstate.scheduler.LedgerDupeFilter; a killed crawl may not resume completely",
                 type(scheduler.df).__name__,
             )
             return scheduler
