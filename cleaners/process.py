@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from cleaners.chain import CleanerChain, CleanResult
+from cleaners.document.decode import DECODE_STAGE
 from cleaners.document.document import Document
 from cleaners.document.errors import ExtractionError, InputError
 from cleaners.document.files import decode_page
@@ -21,6 +22,7 @@ from cleaners.document.linearise import Block
 from cleaners.labels import BODY
 from cleaners.page import Page
 from cleaners.record import FIELDS, empty_record, error_record
+from cleaners.text import sanitise, sanitised_note
 from cleaners.urls import host_of
 
 logger = logging.getLogger(__name__)
@@ -36,10 +38,26 @@ class Extractor(Protocol):
 
 @dataclass
 class Cleaned:
-    """The output record plus what storage needs beside it."""
+    """The output record plus what storage needs beside it.
+
+    Every cleaning result, whichever way a page came in, is one of these, so
+    this is the one boundary where text is sanitised: a NUL or a lone
+    surrogate (a JSON-LD ``"\\ud800"`` escape, a NUL deep in a raw-text page)
+    would make a PostgreSQL batch, a UTF-8 spool line or ``scrapy clean``'s
+    output fail, so each becomes U+FFFD here (offsets unchanged: one character
+    for one) and the record says so in a ``clean``-stage error.
+    """
 
     record: dict[str, Any]
     raw_text: str | None
+
+    def __post_init__(self) -> None:
+        record, replaced = sanitise(self.record)
+        raw_text, in_text = sanitise(self.raw_text)
+        if replaced or in_text:
+            assert isinstance(record, dict) and (raw_text is None or isinstance(raw_text, str))
+            record["errors"] = [*record["errors"], error_record("clean", sanitised_note(replaced + in_text))]
+            self.record, self.raw_text = record, raw_text
 
     @property
     def ok(self) -> bool:
@@ -193,11 +211,11 @@ def learn_content(chain: CleanerChain, content: str, *, is_html: bool, url: str 
 def learn_file(name: str, data: bytes, chain: CleanerChain, max_bytes: int, url: str | None = None) -> None:
     """:func:`learn_content` for a page file's bytes (decoded exactly as :func:`clean_file` decodes them)."""
     try:
-        content, is_html, _ = decode_page(name, data, max_bytes)
+        decoded = decode_page(name, data, max_bytes)
     except InputError:
         return
     try:
-        learn_content(chain, content, is_html=is_html, url=url)
+        learn_content(chain, decoded.text, is_html=decoded.is_html, url=url)
     except Exception:  # a bug must cost one page's lesson, not the run
         logger.warning("learning from %s failed", name, exc_info=True)
 
@@ -220,11 +238,14 @@ def clean_file(
     for the page. ``url`` and ``content_type`` (its charset) are for callers that know them.
     """
     try:
-        content, is_html, _ = decode_page(name, data, max_bytes, content_type)
+        decoded = decode_page(name, data, max_bytes, content_type)
     except InputError as exc:
         return Cleaned(empty_record([error_record("read", str(exc))]), None)
     try:
-        return clean_content(chain, content, is_html=is_html, extractor=extractor, url=url)
+        cleaned = clean_content(chain, decoded.text, is_html=decoded.is_html, extractor=extractor, url=url)
+        if decoded.note:  # the charset decision comes first, as in a crawled page's errors
+            cleaned.record["errors"] = [error_record(DECODE_STAGE, decoded.note), *cleaned.record["errors"]]
+        return cleaned
     except Exception as exc:  # a bug must cost one page, not the whole run
         logger.debug("cleaning %s failed", name, exc_info=True)
         message = f"{type(exc).__name__}: {exc} (a bug: please report it)"

@@ -40,7 +40,13 @@ SCALAR_FIELDS: tuple[str, ...] = tuple(f.name for f in fields(Record) if f.defau
 
 @dataclass(kw_only=True)
 class Fetched:
-    """A page as a spider fetched it: ``content`` is None when the fetch failed (``errors`` says why)."""
+    """A page as a spider fetched it: ``content`` is None when the fetch failed (``errors`` says why).
+
+    ``error_class`` names why a fetch failed (``HttpError``, ``DownloadTimeoutError``,
+    ``TooLarge``...). ``fetched_bytes`` are the bytes as fetched when they are not
+    simply ``content`` in UTF-8 (another charset, a BOM, undecodable bytes), so
+    the page can be decoded again later; None when ``content`` says it all.
+    """
 
     url: str
     content: str | None = None
@@ -49,6 +55,8 @@ class Fetched:
     content_type: str | None = None
     encoding: str | None = None
     fetched_at: str | None = None
+    error_class: str | None = None
+    fetched_bytes: bytes | None = None
 
 
 @dataclass(kw_only=True)
@@ -66,6 +74,11 @@ ITEM_FIELDS: tuple[str, ...] = tuple(f.name for cls in (Fetched, CleaningInfo, R
 
 def error_record(stage: str, message: str, cleaner: str | None = None) -> dict[str, Any]:
     return {"stage": stage, "cleaner": cleaner, "message": message}
+
+
+def bytes_to_keep(data: bytes, text: str) -> bytes | None:
+    """``data`` when it is not exactly ``text`` in UTF-8, else None (the text alone gives the bytes back)."""
+    return None if data == text.encode("utf-8", "surrogatepass") else data
 
 
 def empty_record(errors: list[dict[str, Any]]) -> dict[str, Any]:

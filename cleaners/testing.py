@@ -69,10 +69,10 @@ def make_page(text_or_html: PageInput, url: str | None = None) -> Page:
     """
     sieve = default_sieve()
     name, data, content_type = _page_bytes(text_or_html)
-    content, is_html, _ = decode_page(name, data, sieve.max_bytes, content_type)
-    if not is_html:
-        return Page(content, url=url, domain=host_of(url))
-    page, _warnings = document_page(Document.parse(content, url), sieve.extractor)
+    decoded = decode_page(name, data, sieve.max_bytes, content_type)
+    if not decoded.is_html:
+        return Page(decoded.text, url=url, domain=host_of(url))
+    page, _warnings = document_page(Document.parse(decoded.text, url), sieve.extractor)
     return page
 
 

@@ -34,3 +34,45 @@ def table_cells(text: str) -> list[str] | None:
     if len(text) < 2 or text[0] != "|" or text[-1] != "|":
         return None
     return [cell.strip() for cell in text[1:-1].split("|") if cell.strip()]
+
+
+#: NUL and UTF-16 surrogates: valid in a Python str, refused by PostgreSQL text (NUL) and by UTF-8 (surrogates).
+#: A JSON-LD ``"\ud800"`` or ``"\u0000"`` escape puts them in a title; a raw-text page may hold a NUL.
+_UNSTORABLE_RE = re.compile("[\x00\ud800-\udfff]")
+REPLACEMENT = "\ufffd"
+
+
+def sanitise(value: object) -> tuple[object, int]:
+    """``value`` with every NUL and lone surrogate replaced by U+FFFD, and how many were replaced.
+
+    Walks strings, lists, tuples and dict values. One character becomes one
+    character, so offsets into a sanitised text (segments) keep their meaning.
+    Returns the very same object when nothing needed replacing (the common case
+    costs one regex scan per string, no copies).
+    """
+    if isinstance(value, str):
+        if _UNSTORABLE_RE.search(value) is None:
+            return value, 0
+        return _UNSTORABLE_RE.subn(REPLACEMENT, value)
+    if isinstance(value, dict):
+        count = 0
+        out: dict[object, object] = {}
+        for key, item in value.items():
+            out[key], n = sanitise(item)
+            count += n
+        return (out, count) if count else (value, 0)
+    if isinstance(value, (list, tuple)):
+        pairs = [sanitise(item) for item in value]
+        count = sum(n for _, n in pairs)
+        if not count:
+            return value, 0
+        items = [item for item, _ in pairs]
+        return (items if isinstance(value, list) else tuple(items)), count
+    return value, 0
+
+
+def sanitised_note(count: int) -> str:
+    """The one wording of the fact, wherever text had to be sanitised."""
+    return (
+        f"{count} NUL or lone surrogate character(s) replaced with U+FFFD (neither UTF-8 nor PostgreSQL can store them)"
+    )

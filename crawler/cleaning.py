@@ -21,7 +21,8 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from cleaners.document.files import read_inputs
+from cleaners.document.errors import InputError
+from cleaners.document.files import read_inputs, read_stdin
 from cleaners.furniture.stats import MemorySiteStats
 from cleaners.process import Cleaned
 from cleaners.record import empty_record, error_record
@@ -117,14 +118,20 @@ class FileRun:
         self.settings, self.chain, self.extractor, self.jobs = settings, chain, extractor, jobs
         self.runner: Runner | None = None
 
-    def clean(self, pages: list[str | Path], stdin: bytes | None = None) -> Iterator[tuple[str, Cleaned]]:
-        """``(name, cleaned)`` for every page, in input order; a page that cannot be read has its ``read`` error."""
+    def clean(self, pages: list[str | Path], stdin: bytes | InputError | None = None) -> Iterator[tuple[str, Cleaned]]:
+        """``(name, cleaned)`` for every page, in input order; a page that cannot be read has its ``read`` error.
+
+        ``stdin``: standard input as :func:`~cleaners.document.files.read_stdin` read it (read here if not).
+        """
+        max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
+        if stdin is None and "-" in pages:
+            stdin = read_stdin(max_bytes)  # once: the learning pass and the cleaning pass both see it
         self.runner = runner = Runner(self.settings, self.chain, self.extractor, self.jobs, len(pages))
-        runner.learn("learn_file", ((n, d) for n, d, _ in read_inputs(pages, stdin) if d is not None))
+        runner.learn("learn_file", ((n, d) for n, d, _ in read_inputs(pages, max_bytes, stdin) if d is not None))
         names: list[tuple[str, str | None]] = []
 
         def work() -> Iterator[tuple[Any, ...]]:
-            for name, data, error in read_inputs(pages, stdin):
+            for name, data, error in read_inputs(pages, max_bytes, stdin):
                 names.append((name, error))
                 yield (name, data if data is not None else b"")
 

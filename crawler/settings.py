@@ -67,6 +67,18 @@ EXTENSIONS = {"crawler.extensions.CrawlSummary": 500}
 # Scale out: -s SIEVE_REDIS_URL=redis://host:6379/0 makes a crawl a worker of a shared Redis frontier
 # (crawler/frontier/); without it the add-on does nothing.
 ADDONS = {"crawler.frontier.addon.FrontierAddon": 0}
+# Failed fetches are rows: every request gets the spider's `fetch_failed` errback (HTTP 4xx/5xx, timeouts, DNS,
+# cut-offs), and responses that reach a callback are counted (crawler/fetching/failures.py).
+SPIDER_MIDDLEWARES = {"crawler.fetching.failures.FetchOutcomes": 60}
+# JOBDIR crawls resume after any stop, kill -9 included: the scheduler keeps a ledger of requests in JOBDIR and
+# marks one done only once its pages are committed or spooled (crawler/jobstate/). Without JOBDIR, Scrapy's own.
+# (It replaces Scrapy's default DUPEFILTER_CLASS itself: "seen" lives in the ledger, not requests.seen.)
+SCHEDULER = "crawler.jobstate.scheduler.LedgerScheduler"
+# robots.txt by RFC 9309: 5xx or unreachable disallows the host, 4xx allows it (crawler/fetching/robots.py).
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.fetching.robots.Rfc9309RobotsTxtMiddleware": 100,
+}
 # Development cache: -s HTTPCACHE_ENABLED=1
 HTTPCACHE_ENABLED = False
 HTTPCACHE_DIR = "httpcache"

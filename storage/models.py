@@ -63,9 +63,19 @@ class Base(DeclarativeBase):
 class Page(Base):
     """One canonical URL and its current raw content: the HTML as fetched and the text the cleaners saw.
 
-    ``raw_html`` is zlib-compressed UTF-8 (None for ``.txt`` pages, whose
-    ``raw_text`` is the file itself). ``content_hash`` is the SHA-256 of the
-    fetched content; a re-crawl with the same hash only moves ``last_fetched``.
+    ``raw_html`` is the decoded HTML, zlib-compressed UTF-8 (None for ``.txt``
+    pages, whose ``raw_text`` is the file itself). ``raw_bytes`` are the bytes
+    as fetched, zlib-compressed, kept when they are not simply that text in
+    UTF-8 (another charset, a BOM, undecodable bytes): with ``content_type``
+    they let ``scrapy reclean`` decode the page again. ``content_hash`` is the
+    SHA-256 of the decoded content; a re-crawl with the same hash only moves
+    ``last_fetched``.
+
+    ``fetch_error`` is the error class of the latest fetch when it failed
+    (``HttpError``, ``DownloadTimeoutError``, ``TooLarge``...), None once a
+    fetch succeeds. A failed fetch never touches the stored content (nor the
+    ``status`` it came with; a page that never had content takes the failure's
+    status); the errors table keeps each failure's message.
     """
 
     __tablename__ = "pages"
@@ -81,19 +91,21 @@ class Page(Base):
     content_type: Mapped[str | None] = mapped_column(String(255))
     encoding: Mapped[str | None] = mapped_column(String(64))
     is_html: Mapped[bool] = mapped_column(Boolean)
-    #: CSS selector of the article container the extractor was given (site profiles).
-    container: Mapped[str | None] = mapped_column(Text)
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)
     raw_text: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str | None] = mapped_column(String(64))
+    raw_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
+    fetch_error: Mapped[str | None] = mapped_column(String(64))
 
 
 class PageVersion(Base):
     """Raw content a page no longer has: kept, never overwritten.
 
-    ``reason`` is ``content`` (the URL served something else later) or
+    ``reason`` is ``content`` (the URL served something else later),
     ``extraction`` (``scrapy reclean`` re-extracted the same HTML into a
-    different raw text; the old segments pointed into this one).
+    different raw text; the old segments pointed into this one) or
+    ``decoding`` (``scrapy reclean`` decoded the stored bytes into different
+    HTML, e.g. after a charset fix).
     """
 
     __tablename__ = "page_versions"
@@ -104,6 +116,7 @@ class PageVersion(Base):
     content_hash: Mapped[str | None] = mapped_column(String(64))
     raw_html: Mapped[bytes | None] = mapped_column(LargeBinary)
     raw_text: Mapped[str | None] = mapped_column(Text)
+    raw_bytes: Mapped[bytes | None] = mapped_column(LargeBinary)
     fetched_from: Mapped[datetime | None]
     fetched_until: Mapped[datetime | None]
     archived_at: Mapped[datetime]
@@ -165,7 +178,7 @@ class RelatedLink(Base):
 
 
 class Error(Base):
-    """Something that went wrong with a page: ``stage`` is fetch, extract, clean or store."""
+    """Something that went wrong with a page: ``stage`` is fetch, decode, extract, clean or store."""
 
     __tablename__ = "errors"
 

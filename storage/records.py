@@ -63,6 +63,13 @@ def decompress(data: bytes) -> str:
     return zlib.decompress(data).decode("utf-8", "surrogatepass")
 
 
+def fetched_bytes(raw_bytes: bytes | None, raw_html: bytes | None) -> bytes | None:
+    """A stored page's bytes as fetched: ``raw_bytes`` when kept, else the stored HTML's own UTF-8 (the same bytes)."""
+    if raw_bytes is not None:
+        return zlib.decompress(raw_bytes)
+    return zlib.decompress(raw_html) if raw_html is not None else None
+
+
 def cleaning_errors(errors: Any) -> list[Mapping[str, Any]]:
     return [e for e in errors or [] if isinstance(e, Mapping) and e.get("stage") in CLEANING_STAGES]
 
@@ -151,6 +158,11 @@ def article_rows(
     return article, segments, links
 
 
+def _header(value: Any, limit: int) -> str | None:
+    """A value a server sent (a Content-Type header, a charset), cut to its column: any server may send 10 KB."""
+    return None if value is None else str(value)[:limit]
+
+
 def _str_or_none(value: Any) -> str | None:
     if value is None:
         return None
@@ -161,9 +173,10 @@ def prepare(item: Mapping[str, Any], now: datetime | None = None) -> Prepared:
     """Row values for one item dict (see :func:`item_dict`).
 
     ``content`` None means the fetch failed: the page is known but has no
-    content. ``raw_text`` None means extraction failed: the HTML is kept and
-    there is no article. Errors keep their stage; one without a stage is a
-    fetch error (the spider reported it).
+    content, and ``error_class`` (default ``FetchError``) becomes the page's
+    ``fetch_error``. ``raw_text`` None means extraction failed: the HTML is
+    kept and there is no article. Errors keep their stage; one without a
+    stage is a fetch error (the spider reported it).
     """
     now = now or utc_now()
     url = item.get("url")
@@ -176,16 +189,19 @@ def prepare(item: Mapping[str, Any], now: datetime | None = None) -> Prepared:
     is_html = True if flag is None else bool(flag)  # missing means HTML, as in PageItem
     raw_text = item.get("raw_text")
     digest = content_hash(content) if content is not None else None
+    kept = item.get("fetched_bytes")
     page = {
         "url": url,
         "domain": host_of(url),
         "status": item.get("status"),
-        "content_type": item.get("content_type"),
-        "encoding": item.get("encoding"),
+        "content_type": _header(item.get("content_type"), 255),
+        "encoding": _header(item.get("encoding"), 64),
         "is_html": is_html,
         "raw_html": compress(content) if content is not None and is_html else None,
         "raw_text": raw_text if content is not None else None,
         "content_hash": digest,
+        "raw_bytes": zlib.compress(kept, 6) if content is not None and kept else None,
+        "fetch_error": None if content is not None else str(item.get("error_class") or "FetchError"),
     }
     if content is not None and not is_html and raw_text is None:
         page["raw_text"] = content  # a .txt page is its own raw text, even if cleaning never ran

@@ -14,14 +14,14 @@ from dataclasses import dataclass, fields
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Insert, Table, bindparam, delete, exists, insert, literal, select, update
+from sqlalchemy import Insert, Table, bindparam, case, delete, exists, insert, literal, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Connection
 
 from cleaners.record import SCALAR_FIELDS
 from cleaners.timestamps import utc_now
 from storage.models import Article, Error, Page, PageVersion, RelatedLink, Segment, UTCDateTime
-from storage.records import Prepared, prepare
+from storage.records import Prepared, compress, content_hash, prepare
 
 logger = logging.getLogger(__name__)
 
@@ -41,6 +41,8 @@ CONTENT_COLUMNS = (
     "raw_html",
     "raw_text",
     "content_hash",
+    "raw_bytes",
+    "fetch_error",
 )
 #: Article columns: the record's one-value fields, then what storage adds beside them.
 ARTICLE_COLUMNS = (*SCALAR_FIELDS, "fingerprint", "cleaned_at", "output_hash")
@@ -55,7 +57,7 @@ class WriteCounts:
     unchanged: int = 0
     #: Fetched before the stored copy (e.g. imported from an old spool): kept as a version, not made current.
     stale: int = 0
-    #: The fetch failed (no content): an errors row, the stored content untouched.
+    #: The fetch failed (no content): the page's fetch_error and an errors row, the stored content untouched.
     failed: int = 0
     errors: int = 0
 
@@ -107,7 +109,7 @@ def _write_round(conn: Connection, batch: Sequence[Prepared], now: datetime) -> 
     existing = {
         row.url: row
         for row in conn.execute(
-            select(pages.c.id, pages.c.url, pages.c.content_hash, pages.c.last_fetched).where(
+            select(pages.c.id, pages.c.url, pages.c.content_hash, pages.c.last_fetched, pages.c.fetch_error).where(
                 pages.c.url.in_([p.url for p in batch])
             )
         )
@@ -115,6 +117,7 @@ def _write_round(conn: Connection, batch: Sequence[Prepared], now: datetime) -> 
     new: list[Prepared] = []
     changed: list[tuple[int, Prepared, bool]] = []
     unchanged: list[tuple[int, Prepared]] = []
+    failing: list[tuple[int, Prepared]] = []
     error_rows: list[dict[str, Any]] = []
     for p in batch:
         ex = existing.get(p.url)
@@ -123,6 +126,8 @@ def _write_round(conn: Connection, batch: Sequence[Prepared], now: datetime) -> 
             continue
         if p.fetch_failed:
             counts.failed += 1
+            if p.fetched >= ex.last_fetched:  # not an old failure (from a spool) after a newer success
+                failing.append((ex.id, p))
             error_rows += [{**e, "page_id": ex.id} for e in p.errors]
         elif p.fetched < ex.last_fetched:
             counts.stale += 1
@@ -160,13 +165,17 @@ def _write_round(conn: Connection, batch: Sequence[Prepared], now: datetime) -> 
         if gone:
             delete_articles(conn, gone)
         with_article += [(pid, p) for pid, p, _ in changed if p.article is not None]
-    if unchanged:
+    if unchanged:  # the same content again: a success, which also clears an earlier failure
         conn.execute(
             update(pages)
             .where(pages.c.id == bindparam("pid"))
-            .values(last_fetched=bindparam("v_last", type_=UTCDateTime())),
-            [{"pid": pid, "v_last": p.fetched} for pid, p in unchanged],
+            .values(
+                last_fetched=bindparam("v_last", type_=UTCDateTime()), status=bindparam("v_status"), fetch_error=None
+            ),
+            [{"pid": pid, "v_last": p.fetched, "v_status": p.page["status"]} for pid, p in unchanged],
         )
+    if failing:
+        error_rows = _mark_failing(conn, failing, existing, error_rows)
     if with_article:
         write_articles(
             conn,
@@ -177,6 +186,47 @@ def _write_round(conn: Connection, batch: Sequence[Prepared], now: datetime) -> 
         conn.execute(insert(errors), error_rows)
         counts.errors += len(error_rows)
     return counts
+
+
+def _mark_failing(
+    conn: Connection,
+    failing: Sequence[tuple[int, Prepared]],
+    existing: Mapping[str, Any],
+    error_rows: list[dict[str, Any]],
+) -> list[dict[str, Any]]:
+    """Record that each page's latest fetch failed; returns ``error_rows`` without repeats.
+
+    The page's ``fetch_error`` takes the failure's class; its ``status`` too
+    when the page has no content (a page with content keeps the status it was
+    fetched with). A failure that repeats the page's current one (same class
+    and the same message as its latest fetch error) adds no errors row: a page
+    that stays 404 for a month, or a request fetched again after a crawl
+    resumes, does not pile up copies.
+    """
+    conn.execute(
+        update(pages)
+        .where(pages.c.id == bindparam("pid"))
+        .values(
+            fetch_error=bindparam("v_error"),
+            status=case((pages.c.content_hash.is_(None), bindparam("v_status")), else_=pages.c.status),
+        ),
+        [{"pid": pid, "v_status": p.page["status"], "v_error": p.page["fetch_error"]} for pid, p in failing],
+    )
+    still = [pid for pid, p in failing if existing[p.url].fetch_error == p.page["fetch_error"]]
+    if not still:
+        return error_rows
+    latest: dict[int, str] = {}
+    for row in conn.execute(
+        select(errors.c.page_id, errors.c.message)
+        .where(errors.c.page_id.in_(still), errors.c.stage == "fetch")
+        .order_by(errors.c.id.desc())
+    ):
+        latest.setdefault(row.page_id, row.message)
+    return [
+        e
+        for e in error_rows
+        if not (e["page_id"] in latest and e["stage"] == "fetch" and e["message"] == latest[e["page_id"]])
+    ]
 
 
 def _insert_pages(conn: Connection, new: Sequence[Prepared]) -> dict[str, int]:
@@ -204,6 +254,7 @@ def _archive(conn: Connection, page_ids: Sequence[int], now: datetime, reason: s
         pages.c.content_hash,
         pages.c.raw_html,
         pages.c.raw_text,
+        pages.c.raw_bytes,
         pages.c.content_since,
         pages.c.last_fetched,
         literal(now, UTCDateTime()),
@@ -216,6 +267,7 @@ def _archive(conn: Connection, page_ids: Sequence[int], now: datetime, reason: s
                 "content_hash",
                 "raw_html",
                 "raw_text",
+                "raw_bytes",
                 "fetched_from",
                 "fetched_until",
                 "archived_at",
@@ -241,6 +293,7 @@ def _archive_stale(conn: Connection, page_id: int, p: Prepared, now: datetime) -
                 "content_hash": p.content_hash,
                 "raw_html": p.page["raw_html"],
                 "raw_text": p.page["raw_text"],
+                "raw_bytes": p.page["raw_bytes"],
                 "fetched_from": p.fetched,
                 "fetched_until": p.fetched,
                 "archived_at": now,
@@ -342,6 +395,34 @@ def bulk_insert(conn: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     else:
         data = [tuple(r[c] for c in columns) for r in rows]
     conn.exec_driver_sql(sql, data)
+
+
+def claim_page(conn: Connection, page_id: int, expected_hash: str) -> bool:
+    """Lock a page for the caller's transaction if its content is still ``expected_hash``; False if it changed.
+
+    One conditional UPDATE (setting the hash to itself): a write, so SQLite
+    takes its write lock at once and PostgreSQL locks the row until commit,
+    and the condition is checked against the latest committed row. A crawl
+    storing new content for the page either committed before (no match: the
+    caller must not write) or waits until after the caller's commit and then
+    replaces what it wrote, as a newer fetch should.
+    """
+    result = conn.execute(
+        update(pages)
+        .where(pages.c.id == page_id, pages.c.content_hash == expected_hash)
+        .values(content_hash=expected_hash)
+    )
+    return result.rowcount == 1
+
+
+def replace_decoded(conn: Connection, page_id: int, html: str, encoding: str, raw_text: str, now: datetime) -> None:
+    """``scrapy reclean`` decoded a page's stored bytes into different HTML: keep the old content, store the new."""
+    _archive(conn, [page_id], now, reason="decoding")
+    conn.execute(
+        update(pages)
+        .where(pages.c.id == page_id)
+        .values(raw_html=compress(html), encoding=encoding, content_hash=content_hash(html), raw_text=raw_text)
+    )
 
 
 def archive_raw_text(conn: Connection, page_id: int, raw_text: str, now: datetime) -> None:

@@ -20,6 +20,8 @@ class Summary:
     by_domain: list[tuple[str | None, int]] = field(default_factory=list)
     segments: list[tuple[str, int]] = field(default_factory=list)
     errors: list[tuple[str, int]] = field(default_factory=list)
+    #: (error class, pages) of pages whose latest fetch failed.
+    failing: list[tuple[str, int]] = field(default_factory=list)
 
 
 def summarize(conn: Connection, top: int = 10) -> Summary:
@@ -42,6 +44,8 @@ def summarize(conn: Connection, top: int = 10) -> Summary:
         by_domain=grouped(pages.c.domain, top),  # type: ignore[arg-type]
         segments=grouped(segments.c.label),  # type: ignore[arg-type]
         errors=grouped(errors.c.stage),  # type: ignore[arg-type]
+        # Pages whose latest fetch failed, by error class; a later successful fetch takes a page off.
+        failing=[x for x in grouped(pages.c.fetch_error) if x[0] is not None],  # type: ignore[arg-type,misc]
     )
 
 
@@ -60,5 +64,7 @@ def format_summary(s: Summary, where: str) -> str:
         f"related links:  {s.related_links}",
         f"segments:       {sum(n for _, n in s.segments)} ({_pairs(s.segments, '?')})",  # type: ignore[arg-type]
         f"errors:         {sum(n for _, n in s.errors)} ({_pairs(s.errors, '?')})",  # type: ignore[arg-type]
+        f"failed fetches: {sum(n for _, n in s.failing)} pages whose latest fetch failed"
+        + (f" ({_pairs(s.failing, '?')})" if s.failing else ""),  # type: ignore[arg-type]
     ]
     return "\n".join(lines)

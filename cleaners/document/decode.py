@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import codecs
 import gzip
 import io
 import zlib
+from dataclasses import dataclass
 
-from w3lib.encoding import html_to_unicode
+from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, to_unicode
 
 from cleaners.document.errors import InputError, too_large
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+#: The error stage of a charset decision worth knowing (:attr:`Decoded.note`).
+DECODE_STAGE = "decode"
 #: More attribute-like tokens than this in one tag and the tag loses its attributes
 #: (libxml2 checks attributes pairwise: 100k of them take minutes to parse).
 MAX_TAG_TOKENS = 1000
@@ -66,16 +70,91 @@ def _guess_encoding(data: bytes) -> str | None:
     return best.encoding if best else None
 
 
-def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[str, str]:
+@dataclass(frozen=True)
+class Decoded:
+    """A page's text and the decision behind it.
+
+    ``note`` says why the page is not decoded as it declared (or that no
+    candidate fitted its bytes); None when the declaration, or the guess for
+    an undeclared page, decoded every byte.
+    """
+
+    text: str
+    encoding: str
+    note: str | None = None
+    is_html: bool = True
+
+
+def _codec(name: str | None) -> str | None:
+    try:
+        return codecs.lookup(name).name if name else None
+    except LookupError:
+        return None
+
+
+def _fits(data: bytes, encoding: str) -> bool:
+    """Whether every byte decodes under ``encoding`` (a BOM, if any, decodes as U+FEFF under its own encoding)."""
+    try:
+        data.decode(encoding, "strict")
+    except (UnicodeDecodeError, LookupError):
+        return False
+    return True
+
+
+def _candidates(data: bytes, content_type: str | None) -> list[str]:
+    """Encodings worth trying, best first: the header's, the ``<meta>``'s, UTF-8, then charset_normalizer's guess."""
+    names = [http_content_type_encoding(content_type), html_body_declared_encoding(data), "utf-8"]
+    out: list[str] = []
+    for name in names:
+        codec = _codec(name)
+        if codec and codec not in out:
+            out.append(codec)
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data[:262144]).best()
+    guess = _codec(best.encoding if best else None)
+    if guess and guess not in out:
+        out.append(guess)
+    return out
+
+
+#: A declared charset is kept despite undecodable bytes when it decodes this many non-ASCII characters per
+#: failure: a UTF-8 page with a few stray bytes stays UTF-8 (a single-byte charset would "fit" every byte
+#: and turn all of its text into mojibake); a cp1256 page served as UTF-8 decodes almost nothing.
+STRAY_RATIO = 20
+
+
+def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     """Decode with the declared charset (header, BOM or meta), else UTF-8, else a guess.
 
-    Returns ``(text, encoding)``; the encoding is recorded with the page.
+    A declaration is not believed when most of what it decodes fails (a
+    cp1256 page served as UTF-8 would become a page of U+FFFD): the next
+    candidate that decodes every byte is used instead (:func:`_candidates`).
+    Either way a page with undecodable bytes gets a note, so it is flagged
+    rather than silently mangled or silently "fixed". The encoding used is
+    recorded with the page.
     """
     check_bytes(data, max_bytes)
     encoding, text = html_to_unicode(content_type, data, auto_detect_fun=_guess_encoding)
+    note = None
+    if not _fits(data, encoding):
+        bad = text.count("\ufffd")
+        decoded = sum(1 for ch in text if ch > "\x7f") - bad
+        chosen = _codec(encoding)
+        better = None
+        if bad * STRAY_RATIO > decoded:
+            better = next((c for c in _candidates(data, content_type) if c != chosen and _fits(data, c)), None)
+        if better is not None:
+            note = (
+                f"the page's charset {encoding} leaves {bad} undecodable byte sequence(s); "
+                f"decoded as {better}, which fits every byte"
+            )
+            encoding, text = better, to_unicode(data, better)
+        else:
+            note = f"{bad} undecodable byte sequence(s) became U+FFFD (decoded as {encoding})"
     if not text.strip():
         raise InputError("empty page: nothing to clean")
-    return text, encoding
+    return Decoded(text, encoding, note)
 
 
 def defuse_attribute_floods(html: str, max_tokens: int = MAX_TAG_TOKENS) -> str:

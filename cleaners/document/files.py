@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
-from cleaners.document.decode import decode_html, decode_text, gunzip
-from cleaners.document.errors import InputError
+from cleaners.document.decode import Decoded, decode_html, decode_text, gunzip
+from cleaners.document.errors import InputError, too_large
 
 PAGE_SUFFIXES = (".txt", ".html", ".htm", ".html.gz", ".htm.gz", ".txt.gz")
 EXPECTED_SUFFIX = ".expected.json"
@@ -17,19 +19,80 @@ def is_page(path: Path) -> bool:
     return path.name.lower().endswith(PAGE_SUFFIXES)
 
 
-def find_pages(root: Path) -> Iterator[Path]:
-    """Page files under ``root``, recursively, in a stable (sorted) order."""
-    for path in sorted(root.rglob("*")):
-        if path.is_file() and is_page(path) and not any(p.startswith(".") for p in path.relative_to(root).parts):
-            yield path
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.resolve().relative_to(root)
+    except (OSError, RuntimeError, ValueError):  # a dangling or looping link is not inside either
+        return False
+    return True
 
 
-def expand_paths(args: list[str], *, stdin: bool = True) -> list[str | Path]:
+def find_pages(root: Path, *, follow_symlinks: bool = False, skipped: list[Path] | None = None) -> Iterator[Path]:
+    """Page files under ``root``, recursively, in a stable (sorted) order; hidden files and folders are left out.
+
+    A symbolic link whose target lies outside ``root`` is skipped (and added to
+    ``skipped``) unless ``follow_symlinks``: a folder of saved pages must not
+    become a way to read any file on the machine. Linked folders are entered
+    only with ``follow_symlinks`` (each real folder once, so a link loop ends).
+    """
+    real_root = root.resolve()
+    found: list[Path] = []
+    visited: set[str] = set()
+    for folder, dirs, files in os.walk(root, followlinks=follow_symlinks):
+        real = os.path.realpath(folder)
+        if real in visited:
+            dirs[:] = []
+            continue
+        visited.add(real)
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for name in files:
+            path = Path(folder, name)
+            if name.startswith(".") or not is_page(path) or not path.is_file():
+                continue
+            if path.is_symlink() and not follow_symlinks and not _inside(path, real_root):
+                if skipped is not None:
+                    skipped.append(path)
+                continue
+            found.append(path)
+    yield from sorted(found)
+
+
+def display_name(name: str) -> str:
+    """A file name fit for JSON and terminals: bytes that were not UTF-8 shown as ``\\xfe`` instead of crashing.
+
+    Python hands such names over with lone surrogates (``surrogateescape``),
+    which UTF-8 output cannot encode.
+    """
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def read_limited(stream: BinaryIO, max_bytes: int, chunk_size: int = 1 << 16) -> bytes:
+    """Read ``stream`` to its end in chunks, stopping as soon as it passes ``max_bytes``.
+
+    ``scrapy clean -`` must not hold a gigabyte of stdin in memory to find out
+    that it is over ``SIEVE_MAX_BYTES``: at most ``max_bytes`` plus one chunk
+    is ever read.
+    """
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(min(chunk_size, max_bytes + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if size > max_bytes:
+            raise too_large(None, max_bytes, stream=True)
+
+
+def expand_paths(
+    args: list[str], *, stdin: bool = True, follow_symlinks: bool = False, skipped: list[Path] | None = None
+) -> list[str | Path]:
     """Every page named by ``args`` (files, folders searched recursively, ``-`` for stdin), in order.
 
     Raises :class:`InputError` for an argument that names no page, before
     anything is read: a typo in the last argument must not leave half an
-    output file behind.
+    output file behind. Links out of a folder are skipped as :func:`find_pages` says.
     """
     pages: list[str | Path] = []
     for arg in args:
@@ -38,7 +101,7 @@ def expand_paths(args: list[str], *, stdin: bool = True) -> list[str | Path]:
             continue
         path = Path(arg)
         if path.is_dir():
-            found = list(find_pages(path))
+            found = list(find_pages(path, follow_symlinks=follow_symlinks, skipped=skipped))
             if not found:
                 raise InputError(f"no pages (.txt, .html, .html.gz) under {arg}")
             pages.extend(found)
@@ -51,23 +114,47 @@ def expand_paths(args: list[str], *, stdin: bool = True) -> list[str | Path]:
     return pages
 
 
-def read_inputs(pages: list[str | Path], stdin: bytes | None = None) -> Iterator[tuple[str, bytes | None, str | None]]:
+def read_stdin(max_bytes: int) -> bytes | InputError:
+    """Standard input, read once for a run that goes over its inputs twice; past ``max_bytes``, the error."""
+    try:
+        return read_limited(sys.stdin.buffer, max_bytes)
+    except InputError as exc:
+        return exc
+
+
+def read_inputs(
+    pages: list[str | Path], max_bytes: int, stdin: bytes | InputError | None = None
+) -> Iterator[tuple[str, bytes | None, str | None]]:
     """``(name, bytes or None, error)`` for each page named by :func:`expand_paths`, in order.
 
-    ``-`` is standard input: ``stdin`` when the caller already read it (a two-pass run reads it once), else read now.
+    Never more than ``max_bytes`` plus one chunk is read of any input. The name
+    is fit for JSON output: a file name that is not UTF-8 shows its odd bytes as
+    ``\\xNN``. ``-`` is standard input: ``stdin`` when the caller already read it
+    with :func:`read_stdin` (a two-pass run reads it once), else read now.
     """
     for page in pages:
-        if page == "-":
-            yield "-", sys.stdin.buffer.read() if stdin is None else stdin, None
-            continue
+        name = display_name(str(page))
         try:
-            yield str(page), Path(page).read_bytes(), None
+            if page == "-":
+                data = read_stdin(max_bytes) if stdin is None else stdin
+                if isinstance(data, InputError):
+                    raise data
+                yield name, data, None
+                continue
+            with open(page, "rb") as f:
+                size = os.fstat(f.fileno()).st_size  # 0 for a pipe: then read_limited decides
+                if size > max_bytes:
+                    raise too_large(size, max_bytes)
+                data = read_limited(f, max_bytes)
+            yield name, data, None
+        except InputError as exc:
+            yield name, None, str(exc)
         except OSError as exc:
-            yield str(page), None, f"cannot read {page}: {exc.strerror or exc}"
+            yield name, None, f"cannot read {name}: {exc.strerror or exc}"
 
 
-def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None = None) -> tuple[str, bool, str]:
-    """``(content, is_html, encoding)`` for a page file's bytes, by its name.
+def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None = None) -> Decoded:
+    """A page file's bytes decoded, by its name (``is_html`` says which).
 
     ``.txt`` is raw text handed straight to the cleaners; ``.html`` goes through
     extraction; ``.gz`` is decompressed first. A name with no known suffix
@@ -78,11 +165,10 @@ def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None
         data = gunzip(data, max_bytes)
         lower = lower.removesuffix(".gz")
     if lower.endswith(".txt"):
-        return decode_text(data, max_bytes), False, "utf-8"
+        return Decoded(decode_text(data, max_bytes), "utf-8", is_html=False)
     if lower.endswith((".html", ".htm")) or data.lstrip()[:1] == b"<":
-        text, encoding = decode_html(data, content_type, max_bytes)
-        return text, True, encoding
-    return decode_text(data, max_bytes), False, "utf-8"
+        return decode_html(data, content_type, max_bytes)
+    return Decoded(decode_text(data, max_bytes), "utf-8", is_html=False)
 
 
 def page_stem(path: Path) -> str:

@@ -154,20 +154,20 @@ def learn_case(case: Case, chain: CleanerChain, max_bytes: int) -> None:
     """Show a case's page to the chain's learning cleaners, as :func:`evaluate_case` will clean it (first pass)."""
     try:
         expected = load_expected(case)
-        content, is_html, _ = decode_page(case.page.name, case.page.read_bytes(), max_bytes)
+        decoded = decode_page(case.page.name, case.page.read_bytes(), max_bytes)
     except (CaseError, InputError, OSError):
         return  # evaluate_case reports it
-    learn_content(chain, content, is_html=is_html, url=expected.get("url"))
+    learn_content(chain, decoded.text, is_html=decoded.is_html, url=expected.get("url"))
 
 
 def evaluate_case(case: Case, chain: CleanerChain, extractor: Extractor, max_bytes: int) -> PageScore:
     """Clean one page with ``chain`` and score it; a page that cannot be read or cleaned scores zero."""
     try:
         expected = load_expected(case)
-        content, is_html, _ = decode_page(case.page.name, case.page.read_bytes(), max_bytes)
+        decoded = decode_page(case.page.name, case.page.read_bytes(), max_bytes)
     except (CaseError, InputError, OSError) as exc:
         return PageScore(case, {k: 0.0 for k, _, _ in FIELDS}, str(exc))
-    cleaned = clean_content(chain, content, is_html=is_html, extractor=extractor, url=expected.get("url"))
+    cleaned = clean_content(chain, decoded.text, is_html=decoded.is_html, extractor=extractor, url=expected.get("url"))
     if cleaned.raw_text is None:
         message = "; ".join(e["message"] for e in cleaned.record["errors"]) or "cleaning failed"
         return PageScore(case, {k: 0.0 for k, _, _ in FIELDS}, message)

@@ -6,10 +6,11 @@ import argparse
 import json
 import logging
 import sys
+from pathlib import Path
 from typing import IO, Any
 
 from cleaners.document.errors import InputError
-from cleaners.document.files import expand_paths
+from cleaners.document.files import display_name, expand_paths, read_stdin
 from crawler.cleaning import FileRun
 from crawler.command import SieveCommand, add_jobs_option
 
@@ -35,22 +36,28 @@ class Command(SieveCommand):
             action="store_true",
             help="also output the raw text, and each segment's text (the slice of the raw text it covers)",
         )
+        parser.add_argument(
+            "--follow-symlinks", action="store_true", help="read links in a folder that point outside it (skipped)"
+        )
         add_jobs_option(parser)
 
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
             self.fail("give at least one file, folder or - (stdin)")
         assert self.settings is not None
+        skipped: list[Path] = []
         try:
-            pages = expand_paths(args)
+            pages = expand_paths(args, follow_symlinks=opts.follow_symlinks, skipped=skipped)
         except InputError as exc:
             self.fail(str(exc))
+        for link in skipped:
+            self.say(f"skipped {display_name(str(link))}: a link to outside its folder (--follow-symlinks reads it)")
         chain, extractor = self.components()
         try:
             out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
         except OSError as exc:
             self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
-        stdin = sys.stdin.buffer.read() if "-" in pages else None
+        stdin = read_stdin(self.settings.getint("SIEVE_MAX_BYTES")) if "-" in pages else None
         run = FileRun(self.settings, chain, extractor, opts.jobs)
         failed = 0
         try:

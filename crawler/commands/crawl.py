@@ -1,4 +1,4 @@
-"""``scrapy crawl``, Scrapy's own command, with a non-zero exit when a spider refused its arguments."""
+"""``scrapy crawl``, Scrapy's own command, exiting non-zero when a spider refused its arguments or the crawl failed."""
 
 from __future__ import annotations
 
@@ -6,12 +6,19 @@ import argparse
 
 from scrapy.commands.crawl import Command as ScrapyCrawlCommand
 
+from crawler.extensions import crawl_problems
+
 #: Close reasons a Sieve spider uses for bad input (``CloseSpider(reason)``): the crawl did nothing useful.
 USAGE_FAILURES = frozenset({"path_not_found", "no_pages", "bad_arguments"})
 
 
+#: Exit status of a crawl that ran but failed (:func:`crawler.extensions.crawl_problems`; the summary line says why).
+EXIT_FAILED = 1
+
+
 class Command(ScrapyCrawlCommand):
-    """Scrapy exits 0 even when the spider closed at once on a bad ``-a`` value; scripts need to know.
+    """Scrapy exits 0 even when the spider closed at once on a bad ``-a`` value, or when nothing was stored or
+    fetched; scripts need to know.
 
     A crawl learns each site's furniture into the database (``SIEVE_SITE_STATS``), so ``scrapy reclean``
     can re-apply it to the pages stored before.
@@ -31,3 +38,5 @@ class Command(ScrapyCrawlCommand):
             self.exitcode = 1
         elif crawler.stats.get_value("finish_reason") in USAGE_FAILURES:
             self.exitcode = 2
+        elif crawl_problems(crawler.stats.get_stats()):
+            self.exitcode = EXIT_FAILED

@@ -68,34 +68,57 @@ class Command(SieveCommand):
 
 
 def import_spool(engine: Engine, directory: Path, batch_size: int) -> int:
-    """Load every spool file in ``directory``; returns the exit status (1 if a file could not be read).
+    """Load every spool file in ``directory``; returns the exit status (1 if anything could not be loaded).
 
     Loading is idempotent (a page already stored is "unchanged"), so a file
-    that failed half-way can simply be imported again once fixed.
+    that failed half-way can simply be imported again. Items go through
+    ``store_batch`` like a crawl's: a poison item costs only itself (stored
+    sanitised, or bare with its ``store`` error); one that nothing can store is
+    kept in a new ``quarantine-*.jsonl`` beside the others and reported, so the
+    rest of its file loads and is marked imported. If the database fails
+    mid-file, the file is left as it is for the next run.
     """
     from storage.repository import WriteCounts
-    from storage.spool import SpoolError, mark_imported, read_spool, spool_files
+    from storage.spool import QUARANTINE_KEY, Spool, SpoolError, mark_imported, read_spool, spool_files
 
     files = spool_files(directory)
     if not files:
         print(f"No spool files in {directory}: nothing to import")
         return 0
     total, items, loaded, status = WriteCounts(), 0, 0, 0
+    quarantine = Spool(directory, prefix="quarantine")
     for path in files:
+        kept: list[tuple[dict[str, Any], str]] = []
         try:
             batch: list[dict[str, Any]] = []
             for item in read_spool(path):
+                item.pop(QUARANTINE_KEY, None)
                 batch.append(item)
                 if len(batch) >= batch_size:
-                    items += _write(engine, batch, total)
+                    items += _write(engine, batch, total, kept)
                     batch = []
-            items += _write(engine, batch, total)
+            items += _write(engine, batch, total, kept)
         except SpoolError as exc:
             print(f"scrapy db import-spool: {exc}", file=sys.stderr)
             status = 1
             continue
+        except _DatabaseFailed as exc:
+            print(
+                f"scrapy db import-spool: {path}: the database failed ({exc}); import it again later", file=sys.stderr
+            )
+            status = 1
+            break
+        if kept:
+            where = quarantine.write([{**item, QUARANTINE_KEY: why} for item, why in kept])
+            print(
+                f"scrapy db import-spool: {path}: {len(kept)} items could not be stored even without their content; "
+                f"kept in {where}",
+                file=sys.stderr,
+            )
+            status = 1
         loaded += 1
         print(f"{path}: loaded; renamed to {mark_imported(path).name}")
+    quarantine.close()
     print(
         f"Imported {items} items from {loaded} of {len(files)} spool files: {total.new} new, {total.changed} changed, "
         f"{total.unchanged} unchanged, {total.stale} stale, {total.failed} failed-fetch pages"
@@ -103,11 +126,20 @@ def import_spool(engine: Engine, directory: Path, batch_size: int) -> int:
     return status
 
 
-def _write(engine: Engine, batch: list[dict[str, Any]], total: WriteCounts) -> int:
-    from storage.repository import write_items
+class _DatabaseFailed(Exception):
+    pass
+
+
+def _write(
+    engine: Engine, batch: list[dict[str, Any]], total: WriteCounts, kept: list[tuple[dict[str, Any], str]]
+) -> int:
+    from storage.writer import store_batch
 
     if not batch:
         return 0
-    with engine.begin() as conn:
-        total.add(write_items(conn, batch))
-    return len(batch)
+    result = store_batch(engine, batch)
+    total.add(result.counts)
+    kept += result.unstorable
+    if result.down:
+        raise _DatabaseFailed(result.down)
+    return result.stored

@@ -22,9 +22,10 @@ class Command(SieveCommand):
         return (
             "Re-extracts each stored HTML page and re-runs the cleaner chain (CLEANERS over CLEANERS_BASE), "
             "in chunks, and rewrites only the articles whose output changed. Learning cleaners (site furniture) "
-            "first see every selected page, so what was learned is re-applied to pages stored before. "
-            "Prints the changed, unchanged "
-            "and failed counts; a progress bar is shown when stderr is a terminal."
+            "first see every selected page, so what was learned is re-applied to pages stored before. Pages whose "
+            "fetched bytes were kept are decoded again first. A page a crawl stored anew while reclean ran is left "
+            "as the crawl wrote it. Prints the changed, unchanged and failed counts; a progress bar is shown when "
+            "stderr is a terminal."
         )
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
@@ -43,13 +44,20 @@ class Command(SieveCommand):
             self.fail(f"unexpected arguments: {' '.join(args)}")
         if opts.chunk_size < 1:
             self.fail("--chunk-size must be at least 1")
+        assert self.settings is not None
         chain, extractor = self.components()
         url, engine = self.database()
         try:
             total = count_pages(engine, opts.domain)
             with tqdm(total=total, unit="page", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
                 counts = reclean(
-                    engine, chain, extractor, domain=opts.domain, chunk_size=opts.chunk_size, progress=bar.update
+                    engine,
+                    chain,
+                    extractor,
+                    domain=opts.domain,
+                    chunk_size=opts.chunk_size,
+                    progress=bar.update,
+                    max_bytes=self.settings.getint("SIEVE_MAX_BYTES"),
                 )
         except SQLAlchemyError as exc:
             self.fail(f"database error on {display_url(url)}: {describe_error(exc)}", code=1)
@@ -59,5 +67,7 @@ class Command(SieveCommand):
         scope = f" of {opts.domain}" if opts.domain else ""
         print(
             f"reclean: {total} pages{scope}: {counts.changed} changed, {counts.unchanged} unchanged, "
-            f"{counts.failed} failed (chain {chain.fingerprint}; {counts.reextracted} re-extracted to new raw text)"
+            f"{counts.failed} failed (chain {chain.fingerprint}; {counts.reextracted} re-extracted to new raw text, "
+            f"{counts.redecoded} decoded again from their bytes); {counts.conflicts} left to a crawl that stored "
+            "them meanwhile"
         )

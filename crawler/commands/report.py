@@ -19,10 +19,9 @@ from pathlib import Path
 from typing import Any
 
 from cleaners.document.errors import InputError
-from cleaners.document.files import expand_paths, read_inputs
-from cleaners.process import Cleaned, clean_file, learn_file
-from cleaners.record import empty_record, error_record
+from cleaners.document.files import expand_paths
 from cleaners.report import ReportPage, ReportSegment, render_report
+from crawler.cleaning import FileRun
 from crawler.command import CommandError, SieveCommand
 
 #: Exit status when the arguments or settings are wrong, or there is nothing to report (no report written).
@@ -85,22 +84,12 @@ class Command(SieveCommand):
         except InputError as exc:
             raise _Usage(str(exc)) from None
         chain, extractor = self.components()
-        max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
-        stdin = sys.stdin.buffer.read() if "-" in pages else None
-        if chain.learns:  # the same two passes as `scrapy clean`, so the report shows what it prints
-            for name, data, _ in read_inputs(pages, stdin):
-                if data is not None:
-                    learn_file(name, data, chain, max_bytes)
+        run = FileRun(self.settings, chain, extractor, jobs=1)  # the same two passes as `scrapy clean`
         failed = 0
 
         def cleaned_pages() -> Iterator[ReportPage]:
             nonlocal failed
-            for name, data, error in read_inputs(pages, stdin):
-                cleaned = (
-                    clean_file(name, data, chain, extractor, max_bytes)
-                    if data is not None
-                    else Cleaned(empty_record([error_record("read", error or "cannot read the page")]), None)
-                )
+            for name, cleaned in run.clean(pages):
                 problems = [e for e in cleaned.record["errors"] if e["stage"] in ("read", "extract", "internal")]
                 if problems:
                     failed += 1
@@ -108,7 +97,10 @@ class Command(SieveCommand):
                 yield ReportPage.from_record(name, cleaned.record, cleaned.raw_text)
 
         title = opts.title or f"Sieve report: {' '.join(args)}"
-        return render_report(cleaned_pages(), title), failed
+        try:
+            return render_report(cleaned_pages(), title), failed
+        finally:
+            run.close()
 
     # -- what a crawl stored -----------------------------------------------------------------------------------
 

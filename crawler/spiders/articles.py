@@ -16,7 +16,8 @@ from scrapy.spiders import SitemapSpider
 from twisted.python.failure import Failure
 
 from cleaners.urls import HTTP, host_of, in_domains
-from crawler.fetching.local import file_failed, file_item, file_requests
+from crawler.fetching.failures import failure_item
+from crawler.fetching.local import file_item, file_requests
 from crawler.fetching.responses import HTML_TYPES, header, html_item, media_type
 from crawler.items import PageItem
 
@@ -24,6 +25,13 @@ logger = logging.getLogger(__name__)
 
 #: Link hops from a seed page (a start URL, a sitemap or feed entry) recorded in request meta.
 HOPS = "sieve_hops"
+
+
+def flag_arg(value: str | bool | None) -> bool:
+    """``-a name=1`` (or true, yes, on) is on; anything else, or no argument, is off."""
+    if isinstance(value, bool):
+        return value
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
 
 
 def split_arg(value: str | Iterable[str] | None) -> list[str]:
@@ -45,7 +53,8 @@ class ArticlesSpider(SitemapSpider):
     - ``allow`` / ``deny``: regular expressions a followed link must / must not match;
     - ``depth``: link hops to follow from a start page, sitemap or feed entry (default 1; 0 follows none);
     - ``article``: a regular expression for article URLs (a page matching it is an article);
-    - ``path``: run offline over saved pages instead (a file or folder), as ``scrapy crawl fixtures``.
+    - ``path``: run offline over saved pages instead (a file or folder), as ``scrapy crawl fixtures``;
+    - ``follow_symlinks``: with ``path``, also read links that point outside the folder (skipped by default).
 
     Only ``http(s)`` links on the start domains are followed: ``file:``,
     ``data:``, ``javascript:`` and ``mailto:`` links in a live page never are.
@@ -76,10 +85,12 @@ class ArticlesSpider(SitemapSpider):
         depth: str | int | None = None,
         article: str | None = None,
         path: str | None = None,
+        follow_symlinks: str | bool | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        self.follow_symlinks = flag_arg(follow_symlinks)
         self.start_urls = split_arg(start_urls) if start_urls is not None else list(type(self).start_urls)
         self.sitemap_urls: list[str] = split_arg(sitemap) if sitemap is not None else list(type(self).sitemap_urls)
         self.feed_urls = split_arg(feed)
@@ -144,13 +155,21 @@ class ArticlesSpider(SitemapSpider):
             logger.error("%s: %s", self.name, self.arg_error)
             raise CloseSpider("bad_arguments")
         if self.path:
-            for request_or_item in file_requests(self.path, self.max_bytes, self.parse_file, self.file_failed, logger):
+            for request_or_item in file_requests(
+                self.path,
+                self.max_bytes,
+                self.parse_file,
+                self.fetch_failed,
+                logger,
+                follow_symlinks=self.follow_symlinks,
+                stats=self.crawler.stats,
+            ):
                 yield request_or_item
             return
         for url in self.start_urls:
-            yield Request(url, callback=self.parse_page)
+            yield Request(url, callback=self.parse_page, errback=self.fetch_failed)
         for url in self.feed_urls:
-            yield Request(url, callback=self.parse_feed)
+            yield Request(url, callback=self.parse_feed, errback=self.fetch_failed)
         async for request in super().start():  # the sitemaps, through SitemapSpider
             yield request
 
@@ -173,7 +192,7 @@ class ArticlesSpider(SitemapSpider):
         for link in links:
             url = response.urljoin(link.strip())
             if url.startswith(HTTP) and self.wanted(url):
-                yield Request(url, callback=self.parse_page)
+                yield Request(url, callback=self.parse_page, errback=self.fetch_failed)
             else:
                 self.crawler.stats.inc_value("sieve/links/refused")
 
@@ -218,11 +237,15 @@ class ArticlesSpider(SitemapSpider):
             if not link.url.startswith(HTTP) or not self.on_domain(link.url):  # the LinkExtractor lets file:// through
                 self.crawler.stats.inc_value("sieve/links/refused")
                 continue
-            yield Request(link.url, callback=self.parse_page, meta={HOPS: hops + 1})
+            yield Request(link.url, callback=self.parse_page, errback=self.fetch_failed, meta={HOPS: hops + 1})
 
     # -- offline (-a path=) ----------------------------------------------------------------------
     def parse_file(self, response: Response) -> PageItem:
         return file_item(response, self.max_bytes)
 
-    def file_failed(self, failure: Failure) -> PageItem:
-        return file_failed(failure)
+    # -- failures -------------------------------------------------------------------------------
+    def fetch_failed(self, failure: Failure) -> Iterator[PageItem]:
+        """Every request's errback (``FetchOutcomes`` gives it to all): a failed fetch is a row."""
+        item = failure_item(failure, self.crawler.stats)
+        if item is not None:
+            yield item

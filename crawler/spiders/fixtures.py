@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from typing import Any
 
 from scrapy import Request, Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
-from crawler.fetching.local import file_failed, file_item, file_requests
+from crawler.fetching.failures import failure_item
+from crawler.fetching.local import file_item, file_requests
 from crawler.items import PageItem
+from crawler.spiders.articles import flag_arg
 
 logger = logging.getLogger(__name__)
 
@@ -28,25 +30,41 @@ class FixturesSpider(Spider):
     ``DOWNLOAD_MAXSIZE``, so ``SIEVE_MAX_BYTES`` is enforced here: a file over
     it is never read and becomes an item with a fetch error. A missing path
     logs one error line and closes the spider (reason ``path_not_found``).
+    A link in the folder that points outside it is skipped unless
+    ``-a follow_symlinks=1``.
     """
 
     name = "fixtures"
     custom_settings: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 
-    def __init__(self, path: str = DEFAULT_PATH, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, path: str = DEFAULT_PATH, follow_symlinks: str | bool | None = None, *args: Any, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.path = path
+        self.follow_symlinks = flag_arg(follow_symlinks)
 
     @property
     def max_bytes(self) -> int:
         return self.crawler.settings.getint("SIEVE_MAX_BYTES")
 
     async def start(self) -> AsyncIterator[Request | PageItem]:
-        for request_or_item in file_requests(self.path, self.max_bytes, self.parse, self.failed, logger):
+        for request_or_item in file_requests(
+            self.path,
+            self.max_bytes,
+            self.parse,
+            self.fetch_failed,
+            logger,
+            follow_symlinks=self.follow_symlinks,
+            stats=self.crawler.stats,
+        ):
             yield request_or_item
 
     def parse(self, response: Response, **kwargs: Any) -> PageItem:
         return file_item(response, self.max_bytes)
 
-    def failed(self, failure: Failure) -> PageItem:
-        return file_failed(failure)
+    def fetch_failed(self, failure: Failure) -> Iterator[PageItem]:
+        """A file that vanished or cannot be read after the listing: a fetch error row, like a failed download."""
+        item = failure_item(failure, self.crawler.stats)
+        if item is not None:
+            yield item

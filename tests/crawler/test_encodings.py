@@ -63,14 +63,36 @@ def test_html_item_decodes_and_records_the_encoding(name):
     assert item.content_type == content_type
 
 
-def test_declared_charset_wins_over_a_guess():
-    """A cp1256 page mislabelled as UTF-8 by its server is not silently 'fixed': the declaration is obeyed."""
+def test_a_declared_charset_that_leaves_bytes_undecodable_yields_to_one_that_fits_and_says_so():
+    """A cp1256 page served as UTF-8 (issue 9, case 5: 1,470 U+FFFD, no error): now cp1256, flagged, bytes kept."""
     body = arabic_page().encode("cp1256")
     item = html_item(
         HtmlResponse("http://127.0.0.1/x.html", body=body, headers={"Content-Type": "text/html; charset=utf-8"}), 10**7
     )
-    assert item.encoding == "utf-8"
-    assert ARABIC[0] not in item.content
+    assert item.encoding == "cp1256"
+    assert ARABIC[0] in item.content and "\ufffd" not in item.content
+    assert [e["stage"] for e in item.errors] == ["decode"]
+    assert "charset utf-8 leaves" in item.errors[0]["message"] and "decoded as cp1256" in item.errors[0]["message"]
+    assert item.fetched_bytes == body  # kept: the text's UTF-8 is not what was fetched
+
+
+def test_a_declared_charset_that_fits_is_obeyed_and_utf8_bytes_are_not_kept_twice():
+    body = arabic_page().encode("utf-8")
+    item = html_item(
+        HtmlResponse("http://127.0.0.1/x.html", body=body, headers={"Content-Type": "text/html; charset=utf-8"}), 10**7
+    )
+    assert (item.encoding, item.errors, item.fetched_bytes) == ("utf-8", [], None)
+
+
+def test_a_few_stray_bytes_keep_the_declared_charset_and_are_flagged():
+    """A UTF-8 page with stray bytes stays UTF-8 (a single-byte charset would fit every byte, as mojibake)."""
+    body = arabic_page().encode("utf-8").replace("قال".encode(), b"\x81\x8d\xff\xfe\x90", 1)
+    item = html_item(
+        HtmlResponse("http://127.0.0.1/x.html", body=body, headers={"Content-Type": "text/html; charset=utf-8"}), 10**7
+    )
+    assert item.encoding == "utf-8" and ARABIC[1] in item.content
+    assert item.errors[0]["stage"] == "decode" and "became U+FFFD" in item.errors[0]["message"]
+    assert item.fetched_bytes == body
 
 
 def test_crawl_records_the_encoding_of_each_page(tmp_path):

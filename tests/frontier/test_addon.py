@@ -24,7 +24,7 @@ def components(settings, name: str) -> dict:
 
 def test_without_the_setting_nothing_changes():
     s = applied()
-    assert s["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert s["SCHEDULER"] == "crawler.jobstate.scheduler.LedgerScheduler"  # Sieve's own (JOBDIR crawls resume)
     assert s["DUPEFILTER_CLASS"] == "scrapy.dupefilters.RFPDupeFilter"
     assert FrontierWorker not in components(s, "EXTENSIONS")
     assert SharedRateLimit not in components(s, "DOWNLOADER_MIDDLEWARES")

@@ -42,6 +42,8 @@ def test_every_kind_of_request_releases_its_lease(news_site, redis_url, redis_cl
     finish([worker], tracebacks=True)  # Scrapy logs the failed download with its traceback
     paths = {u.removeprefix(news_site.base) for u in stored_urls(sqlite_url)}
     assert paths == {"/news/1.html", "/news/2.html", "/news/3.html", "/news/4.html"}  # as without Redis (depth 1)
+    failed = {u.removeprefix(news_site.base) for u in stored_urls(sqlite_url, failed=True)}
+    assert failed == {"/go/elsewhere", refused}  # a refused redirect and a refused connection: rows with their error
     frontier = Frontier(redis_client, KEYS)
     census = frontier.heartbeat()
     assert (census.queued, census.leased, census.workers) == (0, 0, [])

@@ -88,10 +88,12 @@ def finish(workers: list[Worker], timeout: float = 90, tracebacks: bool = False)
         assert tracebacks or "Traceback" not in log, f"worker {w.name}:\n{log[-5000:]}"
 
 
-def stored_urls(db_url: str) -> list[str]:
+def stored_urls(db_url: str, *, failed: bool = False) -> list[str]:
+    """URLs of the pages stored with content (``failed``: of the failed fetches, stored as rows with their error)."""
     engine = create_engine(db_url)
+    cond = pages.c.fetch_error.is_not(None) if failed else pages.c.fetch_error.is_(None)
     try:
         with engine.connect() as conn:
-            return [row.url for row in conn.execute(select(pages.c.url))]
+            return [row.url for row in conn.execute(select(pages.c.url).where(cond))]
     finally:
         engine.dispose()

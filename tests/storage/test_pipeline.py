@@ -114,3 +114,47 @@ def test_unusable_sqlite_path_spools(tmp_path, seed_text, caplog):
     pipe.close_spider()
     assert "cannot create the folder" in caplog.text
     assert pipe.crawler.stats.get_value("storage/spooled") == 1
+
+
+def test_a_poison_item_costs_one_item_and_every_flush_says_when_all_is_stored(db_url, tmp_path, seed_text):
+    """Issue 9, cases 2 and 3: one bad page failed its whole batch (up to 500 pages) and then the spool."""
+    from crawler.signals import items_stored
+
+    pipe = make_pipeline(db_url, tmp_path / "spool", SIEVE_DB_BATCH_SIZE=10)
+    heard: list[tuple[int, bool]] = []
+
+    def listener(items: list, spooled: bool) -> None:  # held here: signal receivers are weak references
+        heard.append((len(items), spooled))
+
+    pipe.crawler.signals.connect(listener, signal=items_stored)
+    pipe.open_spider()
+    items = page_items(seed_text, 5)
+    items[2].author = "Nul\x00and\ud800lone"  # as a custom pipeline or an old spool might hand it over
+    items[3].author = {"name": "not text"}  # a plugin's bug: no driver can bind a dict
+    for item in items:
+        pipe.process_item(item)
+    pipe.flush()
+    pipe.flush()  # nothing buffered: still said
+    pipe.close_spider()
+    stats = pipe.crawler.stats.get_stats()
+    assert stats["storage/pages/new"] == 4 and stats["storage/pages/failed"] == 1  # the bare row: content not stored
+    assert stats["storage/spooled"] == 0
+    assert stats["storage/items/repaired"] == 1 and stats["storage/items/bare"] == 1
+    assert heard == [(5, False), (0, False), (0, False)]
+    engine = open_database(db_url)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(articles)).scalar_one() == 4
+    engine.dispose()
+
+
+def test_items_neither_the_database_nor_the_spool_takes_are_kept_then_counted_lost(tmp_path, seed_text):
+    down = f"postgresql+psycopg://nobody@127.0.0.1:{closed_port()}/nothing"
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    pipe = make_pipeline(down, blocker / "spool", SIEVE_DB_BATCH_SIZE=2)
+    pipe.open_spider()
+    for item in page_items(seed_text, 3):
+        pipe.process_item(item)
+    assert len(pipe.buffer) == 3, "a batch that could not be spooled stays for the next flush"
+    pipe.close_spider()
+    assert pipe.crawler.stats.get_value("storage/lost") == 3

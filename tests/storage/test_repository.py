@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from datetime import datetime, timezone
 
 import pytest
@@ -188,3 +189,65 @@ def test_many_pages_in_one_batch(engine, seed_text, n):
         per_article = conn.execute(select(segments.c.article_id, func.count()).group_by(segments.c.article_id)).all()
     assert c["articles"] == n and c["related_links"] == 5 * n
     assert sorted(k for _, k in per_article) == sorted(len(i["segments"]) for i in items)
+
+
+def failure(url: str, when: str, message: str = "HTTP 503 Service Unavailable", status: int | None = 503) -> dict:
+    return {
+        "url": url,
+        "content": None,
+        "status": status,
+        "error_class": "HttpError" if status else "DownloadTimeoutError",
+        "fetched_at": when,
+        "errors": [{"stage": "fetch", "cleaner": None, "message": message}],
+    }
+
+
+def test_a_failed_fetch_is_a_page_row_until_a_success_supersedes_it(engine, seed_text):
+    """Issue 9, case 6: HTTP errors and timeouts were only log lines. Now: status, class, message; then superseded."""
+    write(engine, [failure(URL, "2026-04-01T00:00:00Z")])
+    with engine.connect() as conn:
+        page = conn.execute(select(pages)).one()
+        errs = conn.execute(select(errors.c.stage, errors.c.message)).all()
+    assert (page.status, page.fetch_error, page.content_hash) == (503, "HttpError", None)
+    assert errs == [("fetch", "HTTP 503 Service Unavailable")]
+
+    write(engine, [failure(URL, "2026-04-02T00:00:00Z")])  # the same failure again (a retry, a resumed crawl)
+    write(engine, [failure(URL, "2026-04-03T00:00:00Z", "DownloadTimeoutError: took too long", None)])
+    with engine.connect() as conn:
+        assert conn.execute(select(pages.c.fetch_error, pages.c.status)).one() == ("DownloadTimeoutError", None)
+        assert [m for (m,) in conn.execute(select(errors.c.message).order_by(errors.c.id))] == [
+            "HTTP 503 Service Unavailable",
+            "DownloadTimeoutError: took too long",
+        ], "a repeated failure adds no row; a different one does"
+
+    write(engine, [cleaned_item(seed_text, URL, fetched_at="2026-04-04T00:00:00Z")])
+    with engine.connect() as conn:
+        page = conn.execute(select(pages)).one()
+    assert (page.status, page.fetch_error, page.raw_text) == (200, None, seed_text)
+
+    write(engine, [failure(URL, "2026-04-05T00:00:00Z", "HTTP 404 Not Found", 404)])
+    with engine.connect() as conn:
+        page = conn.execute(select(pages)).one()
+    assert (page.fetch_error, page.status, page.raw_text) == ("HttpError", 200, seed_text)  # content and status kept
+    write(engine, [cleaned_item(seed_text, URL, fetched_at="2026-04-06T00:00:00Z")])  # unchanged content, a success
+    with engine.connect() as conn:
+        assert conn.execute(select(pages.c.fetch_error)).scalar_one() is None
+
+
+def test_an_old_failure_does_not_mark_a_newer_success_failed(engine, seed_text):
+    write(engine, [cleaned_item(seed_text, URL, fetched_at="2026-04-02T00:00:00Z")])
+    write(engine, [failure(URL, "2026-04-01T00:00:00Z")])  # e.g. imported from an old spool
+    with engine.connect() as conn:
+        assert conn.execute(select(pages.c.fetch_error)).scalar_one() is None
+
+
+def test_fetched_bytes_are_kept_compressed_and_archived_with_the_content(engine):
+    body = HTML.encode("cp1256")
+    item = cleaned_item(HTML, URL, is_html=True, fetched_at="2026-04-01T00:00:00Z")
+    write(engine, [{**item, "encoding": "cp1256", "fetched_bytes": body}])
+    write(engine, [cleaned_item(HTML + " ", URL, is_html=True, fetched_at="2026-04-02T00:00:00Z")])
+    with engine.connect() as conn:
+        page = conn.execute(select(pages)).one()
+        version = conn.execute(select(page_versions)).one()
+    assert page.raw_bytes is None  # the new content is plain UTF-8: its text gives the bytes back
+    assert zlib.decompress(version.raw_bytes) == body and decompress(version.raw_html) == HTML

@@ -3,11 +3,8 @@
 Written to match storage/models.py (SitePattern, SitePage); tests/storage/test_migrations.py checks it on
 SQLite and PostgreSQL.
 
-NB: issue 9 adds revision 0002; until that lands on this branch this revision follows 0001. At merge,
-set down_revision to '0002'.
-
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-26 10:00:00
 
 """
@@ -19,7 +16,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision: str = '0003'
-down_revision: Union[str, Sequence[str], None] = '0001'
+down_revision: Union[str, Sequence[str], None] = '0002'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
