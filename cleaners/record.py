@@ -66,6 +66,10 @@ class CleaningInfo:
     raw_text: str | None = None
     fingerprint: str | None = None
     cleaned_at: str | None = None
+    #: ``content`` as storage keeps it (compressed) and its hash, made where the page was cleaned: in a crawl that
+    #: is a worker process, so the process running Scrapy and the database does not spend its time on them.
+    packed_content: bytes | None = None
+    content_hash: str | None = None
 
 
 #: Every field storage reads from an item, in order.

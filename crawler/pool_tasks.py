@@ -179,6 +179,8 @@ class PageResult:
     record: dict[str, Any] | None
     raw_text: str | None
     skipped: tuple[str, str] | None = None  # (reason code, detail)
+    packed_content: bytes | None = None  # the content as storage keeps it (HTML only), and its hash
+    content_hash: str | None = None
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -198,9 +200,15 @@ def clean_page(
     Its time goes to the stat ``sieve/seconds/cleaning`` (the chain's own share is the sum of
     ``cleaners/<path>/seconds``), so a crawl's stats say where the workers' time went.
     """
+    from storage.records import compress, content_hash
+
     t0 = time.perf_counter()
     try:
-        return _clean_page(state, url, content, is_html, require_article, article_pattern, learn)
+        result = _clean_page(state, url, content, is_html, require_article, article_pattern, learn)
+        if result.skipped is None:  # to be stored: pack it here, not in the process that runs Scrapy
+            result.packed_content = compress(content) if is_html else None
+            result.content_hash = content_hash(content)
+        return result
     finally:
         state.stats.inc_value("sieve/seconds/cleaning", time.perf_counter() - t0)
 

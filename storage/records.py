@@ -54,9 +54,14 @@ def content_hash(content: str) -> str:
     return hashlib.sha256(content.encode("utf-8", "surrogatepass")).hexdigest()
 
 
+#: zlib level 1: over the 181 AEB pages (31 MB of HTML) 1.4 ms a page against level 6's 4.1 ms, for 23.5% of the
+#: size instead of 19.7%. A crawl compresses every page it stores, so the CPU matters more than the last few percent.
+COMPRESS_LEVEL = 1
+
+
 def compress(text: str) -> bytes:
-    """HTML as stored: zlib level 6 over UTF-8 (about 5x smaller for news pages)."""
-    return zlib.compress(text.encode("utf-8", "surrogatepass"), 6)
+    """HTML as stored: zlib over UTF-8 (about 4x smaller for news pages); any level decompresses the same."""
+    return zlib.compress(text.encode("utf-8", "surrogatepass"), COMPRESS_LEVEL)
 
 
 def decompress(data: bytes) -> str:
@@ -188,7 +193,9 @@ def prepare(item: Mapping[str, Any], now: datetime | None = None) -> Prepared:
     flag = item.get("is_html")
     is_html = True if flag is None else bool(flag)  # missing means HTML, as in PageItem
     raw_text = item.get("raw_text")
-    digest = content_hash(content) if content is not None else None
+    # A crawl's cleaning step computes both in its worker process (``packed_content``); anything else here.
+    digest = (item.get("content_hash") or content_hash(content)) if content is not None else None
+    packed = (item.get("packed_content") or compress(content)) if content is not None and is_html else None
     kept = item.get("fetched_bytes")
     page = {
         "url": url,
@@ -197,10 +204,10 @@ def prepare(item: Mapping[str, Any], now: datetime | None = None) -> Prepared:
         "content_type": _header(item.get("content_type"), 255),
         "encoding": _header(item.get("encoding"), 64),
         "is_html": is_html,
-        "raw_html": compress(content) if content is not None and is_html else None,
+        "raw_html": packed,
         "raw_text": raw_text if content is not None else None,
         "content_hash": digest,
-        "raw_bytes": zlib.compress(kept, 6) if content is not None and kept else None,
+        "raw_bytes": zlib.compress(kept, COMPRESS_LEVEL) if content is not None and kept else None,
         "fetch_error": None if content is not None else str(item.get("error_class") or "FetchError"),
     }
     if content is not None and not is_html and raw_text is None:

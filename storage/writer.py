@@ -108,7 +108,9 @@ def _store_one(engine: Engine, item: dict[str, Any], result: BatchResult) -> Non
     if replaced:
         assert isinstance(clean, dict)
         note = error_record("store", sanitised_note(replaced))
-        attempts.append(("sanitised", {**clean, "errors": [*(clean.get("errors") or []), note]}))
+        # packed_content and content_hash were made from the unsanitised content: made again from the new one.
+        repaired = {**clean, "packed_content": None, "content_hash": None}
+        attempts.append(("sanitised", {**repaired, "errors": [*(clean.get("errors") or []), note]}))
     attempts.append(("bare", None))  # built from the last failure's reason
     why = ""
     for kind, candidate in attempts:

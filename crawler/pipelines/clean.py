@@ -105,6 +105,8 @@ class CleanPipeline:
         for key in FIELDS:
             adapter[key] = record[key]
         adapter["raw_text"] = result.raw_text
+        adapter["packed_content"] = result.packed_content
+        adapter["content_hash"] = result.content_hash
         adapter["fingerprint"] = self.fingerprint
         adapter["cleaned_at"] = utc_now().isoformat()
         if result.raw_text is not None:
