@@ -56,7 +56,7 @@ class Runner:
     """
 
     def __init__(
-        self, settings: Settings, chain: CleanerChain, extractor: Extractor, jobs: int | None, count: int
+        self, settings: Settings, chain: CleanerChain, extractor: Extractor | None, jobs: int | None, count: int
     ) -> None:
         self.settings = settings
         self.chain = chain
@@ -73,6 +73,13 @@ class Runner:
             if (settings.get("SIEVE_SITE_STATS") or "memory") == "memory":
                 values["SIEVE_SITE_STATS"] = (SHARED_STATS, "cmdline")
             self.pool = CleaningPool(values, self.jobs, settings.getfloat("SIEVE_PAGE_TIMEOUT", 60.0) or None)
+
+    @classmethod
+    def in_process(cls, chain: CleanerChain, extractor: Extractor | None, max_bytes: int) -> Runner:
+        """A runner without workers or settings: every task in this process (a library call such as reclean's)."""
+        from scrapy.settings import Settings
+
+        return cls(Settings({"SIEVE_MAX_BYTES": max_bytes}), chain, extractor, jobs=1, count=0)
 
     def learn(self, task: str, items: Iterable[tuple[Any, ...]]) -> None:
         """The learning pass: every item shown to the learning cleaners (gathered and shared in a pool)."""

@@ -166,6 +166,21 @@ def evaluate_case(state: WorkerState, case: Any) -> Any:
     return evaluate(case, state.chain, state.extractor, state.max_bytes)
 
 
+def learn_stored_page(state: WorkerState, page: Any) -> list[tuple[str, str, Mapping[str, str]]]:
+    """``scrapy reclean``'s learning pass on one stored page (:func:`crawler.reclean.learn_page`)."""
+    from crawler.reclean import learn_page
+
+    learn_page(page, state.chain, state.max_bytes)
+    return _observed(state)
+
+
+def reclean_stored_page(state: WorkerState, page: Any, when: Any) -> Any:
+    """``scrapy reclean``'s work on one stored page: its :class:`crawler.reclean.Outcome` (written by the parent)."""
+    from crawler.reclean import reclean_page
+
+    return reclean_page(page, state.chain, state.extractor, when, state.max_bytes)
+
+
 def set_site_stats(state: WorkerState, snapshot: MemorySiteStats) -> None:
     """The run's gathered statistics, for every page this worker cleans from now on."""
     for shared in state.shared_stats():
@@ -253,6 +268,8 @@ TASKS: dict[str, Callable[..., Any]] = {
     "learn_file": learn_file,
     "learn_case": learn_case,
     "evaluate_case": evaluate_case,
+    "learn_stored_page": learn_stored_page,
+    "reclean_stored_page": reclean_stored_page,
     "set_site_stats": set_site_stats,
     "clean_page": clean_page,
 }

@@ -19,7 +19,14 @@ takes the new HTML, encoding and content hash.
 Pages are read in chunks of ``chunk_size`` by increasing id (keyset
 pagination), each chunk written in its own transaction: memory stays constant
 whatever the size of the database, and an interrupted run loses at most one
-chunk of work.
+chunk of work. The pages of a chunk are cleaned by a :class:`crawler.cleaning.Runner`:
+in this process, or in its worker processes (``scrapy reclean -j N``), results
+in page order either way; the database is only ever written from this process.
+
+An article whose output comes out the same gets the current chain's
+fingerprint and time, so ``fingerprint`` always names the chain that last
+vouched for an article, and ``stale=True`` (``--stale``) re-cleans only the
+articles some other chain made (a new or changed cleaner: its ``version``).
 
 A crawl may store new content for a page between the moment reclean reads
 it and the moment it writes (issue 9, case 4: results built from the old raw
@@ -33,10 +40,10 @@ from __future__ import annotations
 
 import logging
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection, Engine
@@ -54,8 +61,12 @@ from storage.repository import (
     insert_errors,
     pages,
     replace_decoded,
+    restamp_articles,
     write_articles,
 )
+
+if TYPE_CHECKING:
+    from crawler.cleaning import Runner
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +88,26 @@ class RecleanCounts:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
+@dataclass(frozen=True, repr=False)
+class StoredPage:
+    """What reclean reads of a stored page: plain values, so a worker process can be handed it."""
+
+    id: int
+    url: str
+    is_html: bool
+    raw_html: bytes | None
+    raw_bytes: bytes | None
+    raw_text: str | None
+    content_type: str | None
+    encoding: str | None
+    content_hash: str
+    output_hash: str | None  # of its article, if it has one
+    fingerprint: str | None  # the chain that made its article
+
+    def __repr__(self) -> str:  # in log lines: which page, not its compressed HTML
+        return f"page {self.id} {self.url}"
+
+
 def domain_filter(domain: str | None) -> ColumnElement[bool] | None:
     """``example.com`` selects example.com and its subdomains (www., news.)."""
     if not domain:
@@ -85,79 +116,48 @@ def domain_filter(domain: str | None) -> ColumnElement[bool] | None:
     return or_(pages.c.domain == d, pages.c.domain.like(f"%.{d}"))
 
 
-def count_pages(engine: Engine, domain: str | None = None) -> int:
-    stmt = select(func.count()).select_from(pages).where(pages.c.content_hash.is_not(None))
+def _selection(domain: str | None, stale: str | None) -> list[ColumnElement[bool]]:
+    """Pages with content (of ``domain``; with ``stale``, only those whose article another chain made)."""
+    conditions: list[ColumnElement[bool]] = [pages.c.content_hash.is_not(None)]
     cond = domain_filter(domain)
     if cond is not None:
-        stmt = stmt.where(cond)
+        conditions.append(cond)
+    if stale is not None:
+        conditions.append(or_(articles.c.fingerprint.is_(None), articles.c.fingerprint != stale))
+    return conditions
+
+
+def count_pages(engine: Engine, domain: str | None = None, *, stale: str | None = None) -> int:
+    """Pages :func:`reclean` would go through (``stale``: the current chain's fingerprint, as ``--stale``)."""
+    stmt = (
+        select(func.count())
+        .select_from(pages.outerjoin(articles, articles.c.page_id == pages.c.id))
+        .where(*_selection(domain, stale))
+    )
     with engine.connect() as conn:
         return int(conn.execute(stmt).scalar_one())
 
 
-def learn_stored(
-    engine: Engine,
-    chain: CleanerChain,
-    *,
-    domain: str | None = None,
-    chunk_size: int = 200,
-    max_bytes: int = DEFAULT_MAX_BYTES,
-) -> int:
-    """Show every stored page (of ``domain``) to the chain's learning cleaners; returns the pages shown.
-
-    The first pass of ``scrapy reclean``: site furniture is learned from all
-    the stored pages of a site before any of them is cleaned, so each page's
-    result depends on the site's pages, not on the order they were crawled
-    in. Learning is idempotent (a page already counted with the same lines
-    changes nothing), so this is cheap after a crawl that learned as it went,
-    and it catches up pages stored before the learner existed.
-    """
-    if not chain.learns:
-        return 0
-    cond = domain_filter(domain)
-    last_id, shown = 0, 0
+def stored_pages(
+    engine: Engine, domain: str | None, chunk_size: int, stale: str | None = None
+) -> Iterator[list[StoredPage]]:
+    """The selected pages in chunks of ``chunk_size``, by increasing id (keyset pagination: constant memory)."""
+    columns = [c for c in (f.name for f in fields(StoredPage)) if c not in ("output_hash", "fingerprint")]
+    last_id = 0
     while True:
         stmt = (
-            select(
-                pages.c.id,
-                pages.c.url,
-                pages.c.is_html,
-                pages.c.raw_html,
-                pages.c.raw_bytes,
-                pages.c.raw_text,
-                pages.c.content_type,
-            )
-            .where(pages.c.id > last_id, pages.c.content_hash.is_not(None))
+            select(*(pages.c[c] for c in columns), articles.c.output_hash, articles.c.fingerprint)
+            .outerjoin(articles, articles.c.page_id == pages.c.id)
+            .where(pages.c.id > last_id, *_selection(domain, stale))
             .order_by(pages.c.id)
             .limit(chunk_size)
         )
-        if cond is not None:
-            stmt = stmt.where(cond)
         with engine.connect() as conn:
             rows = conn.execute(stmt).all()
         if not rows:
-            return shown
+            return
         last_id = rows[-1].id
-        for row in rows:
-            try:
-                content, _ = stored_content(row, max_bytes)
-                learn_content(chain, content, is_html=row.is_html, url=row.url)
-                shown += 1
-            except Exception as exc:  # one bad row must not stop a long reclean
-                logger.warning("reclean: learning from page %s (%s) failed: %r", row.id, row.url, exc)
-
-
-@dataclass
-class _Update:
-    """What one page's reclean will write, and the content hash it was computed from."""
-
-    page_id: int
-    read_hash: str
-    article: dict[str, Any]
-    segments: list[dict[str, Any]]
-    links: list[dict[str, Any]]
-    errors: list[dict[str, Any]]
-    raw_text: str | None = None  # the new raw text when re-extraction changed it
-    decoded: Decoded | None = None  # the new decoding when the stored bytes decode differently
+        yield [StoredPage(*row) for row in rows]
 
 
 def stored_content(row: Any, max_bytes: int) -> tuple[str, Decoded | None]:
@@ -181,6 +181,129 @@ def decode_stored(data: bytes, is_html: bool, content_type: str | None, max_byte
     return Decoded(decode_text(data, max_bytes), "utf-8", is_html=False)
 
 
+def learn_page(page: StoredPage, chain: CleanerChain, max_bytes: int) -> None:
+    """Show one stored page to the chain's learning cleaners (a bad page is logged, not raised)."""
+    try:
+        content, _ = stored_content(page, max_bytes)
+        learn_content(chain, content, is_html=page.is_html, url=page.url)
+    except Exception as exc:  # one bad row must not stop a long reclean
+        logger.warning("reclean: learning from page %s (%s) failed: %r", page.id, page.url, exc)
+
+
+@dataclass
+class _Update:
+    """What one page's reclean will write, and the content hash it was computed from."""
+
+    page_id: int
+    read_hash: str
+    article: dict[str, Any]
+    segments: list[dict[str, Any]]
+    links: list[dict[str, Any]]
+    errors: list[dict[str, Any]]
+    raw_text: str | None = None  # the new raw text when re-extraction changed it
+    decoded: Decoded | None = None  # the new decoding when the stored bytes decode differently
+
+
+@dataclass
+class Outcome:
+    """One page's reclean: ``changed`` (with the ``update`` to write), ``unchanged`` or ``failed`` (``why``)."""
+
+    status: str
+    update: _Update | None = None
+    why: str = ""
+
+
+def reclean_page(
+    page: StoredPage, chain: CleanerChain, extractor: Extractor, when: datetime, max_bytes: int
+) -> Outcome:
+    """Clean one stored page with today's chain; the same in this process or in a worker."""
+    try:
+        return _reclean_page(page, chain, extractor, when, max_bytes)
+    except Exception as exc:  # one bad row must not stop a long reclean
+        return Outcome("failed", why=repr(exc))
+
+
+def _reclean_page(
+    page: StoredPage, chain: CleanerChain, extractor: Extractor, when: datetime, max_bytes: int
+) -> Outcome:
+    content, decoded = stored_content(page, max_bytes)
+    cleaned = clean_content(chain, content, is_html=page.is_html, extractor=extractor, url=page.url)
+    if cleaned.raw_text is None:
+        return Outcome("failed", why="; ".join(e["message"] for e in cleaned.record["errors"]))
+    record = cleaned.record
+    text_changed = cleaned.raw_text != page.raw_text
+    if decoded is None and not text_changed and page.output_hash == output_hash(record):
+        return Outcome("unchanged")
+    article, segs, links = article_rows(record, chain.fingerprint, when)
+    errors = [
+        {
+            "page_id": page.id,
+            "stage": e["stage"],
+            "cleaner": e.get("cleaner"),
+            "message": e["message"],
+            "created_at": when,
+        }
+        for e in cleaning_errors(record["errors"])
+    ]
+    if decoded is not None and decoded.note:
+        errors.insert(
+            0, {"page_id": page.id, "stage": DECODE_STAGE, "cleaner": None, "message": decoded.note, "created_at": when}
+        )
+    update = _Update(
+        page.id,
+        page.content_hash,
+        article,
+        segs,
+        links,
+        errors,
+        raw_text=cleaned.raw_text if text_changed or decoded is not None else None,
+        decoded=decoded,
+    )
+    return Outcome("changed", update)
+
+
+def learn_stored(
+    engine: Engine,
+    chain: CleanerChain,
+    *,
+    domain: str | None = None,
+    chunk_size: int = 200,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    runner: Runner | None = None,
+    stale: str | None = None,
+    progress: Callable[[int], Any] | None = None,
+) -> None:
+    """Show every selected stored page to the chain's learning cleaners (``progress(1)`` after each).
+
+    The first pass of ``scrapy reclean``: site furniture is learned from all
+    the stored pages of a site before any of them is cleaned, so each page's
+    result depends on the site's pages, not on the order they were crawled
+    in. Learning is idempotent (a page already counted with the same lines
+    changes nothing), so this is cheap after a crawl that learned as it went,
+    and it catches up pages stored before the learner existed. With ``stale``
+    only the stale pages are shown: the others were learned from when the
+    current chain cleaned them.
+    """
+    if not chain.learns:
+        return
+    runner = runner or _in_process(chain, None, max_bytes)
+
+    def each() -> Iterator[tuple[StoredPage]]:
+        for chunk in stored_pages(engine, domain, chunk_size, stale):
+            for page in chunk:
+                yield (page,)
+                if progress is not None:
+                    progress(1)
+
+    runner.learn("learn_stored_page", each())
+
+
+def _in_process(chain: CleanerChain, extractor: Extractor | None, max_bytes: int) -> Runner:
+    from crawler.cleaning import Runner
+
+    return Runner.in_process(chain, extractor, max_bytes)
+
+
 def reclean(
     engine: Engine,
     chain: CleanerChain,
@@ -191,104 +314,49 @@ def reclean(
     progress: Callable[[int], Any] | None = None,
     now: datetime | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    runner: Runner | None = None,
+    stale: bool = False,
+    learn_progress: Callable[[int], Any] | None = None,
 ) -> RecleanCounts:
-    """Re-clean stored pages (optionally of one domain); ``progress(n)`` after each chunk of n pages.
+    """Re-clean stored pages (optionally of one domain); ``progress(1)`` after each page.
 
-    Learning cleaners first see every selected page (:func:`learn_stored`).
+    Learning cleaners first see every selected page (:func:`learn_stored`,
+    ``learn_progress(1)`` after each). ``runner``: where pages are cleaned
+    (:class:`crawler.cleaning.Runner`; default: this process). ``stale``: only
+    pages without an article or whose article another chain made.
     """
-    learn_stored(engine, chain, domain=domain, chunk_size=chunk_size, max_bytes=max_bytes)
+    runner = runner or _in_process(chain, extractor, max_bytes)
+    fingerprint = chain.fingerprint
+    only = fingerprint if stale else None
+    learn_stored(
+        engine, chain, domain=domain, chunk_size=chunk_size, max_bytes=max_bytes, runner=runner, stale=only,
+        progress=learn_progress,
+    )  # fmt: skip
     counts = RecleanCounts()
-    cond = domain_filter(domain)
-    last_id = 0
-    while True:
-        stmt = (
-            select(
-                pages.c.id,
-                pages.c.url,
-                pages.c.is_html,
-                pages.c.raw_html,
-                pages.c.raw_bytes,
-                pages.c.raw_text,
-                pages.c.content_type,
-                pages.c.encoding,
-                pages.c.content_hash,
-                articles.c.output_hash,
-            )
-            .outerjoin(articles, articles.c.page_id == pages.c.id)
-            .where(pages.c.id > last_id, pages.c.content_hash.is_not(None))
-            .order_by(pages.c.id)
-            .limit(chunk_size)
-        )
-        if cond is not None:
-            stmt = stmt.where(cond)
-        with engine.connect() as conn:
-            rows = conn.execute(stmt).all()
-        if not rows:
-            break
-        last_id = rows[-1].id
+    for chunk in stored_pages(engine, domain, chunk_size, only):
         when = now or utc_now()
         updates: list[_Update] = []
-        for row in rows:
-            try:
-                update = _reclean_row(row, chain, extractor, when, max_bytes)
-            except Exception as exc:  # one bad row must not stop a long reclean
-                logger.warning("reclean: page %s (%s) failed: %r", row.id, row.url, exc)
+        restamp: list[tuple[int, str]] = []
+        for page, outcome in zip(chunk, runner.map("reclean_stored_page", ((p, when) for p in chunk)), strict=True):
+            if not isinstance(outcome, Outcome):  # the worker died or the page timed out (a PoolError)
+                outcome = Outcome("failed", why=str(outcome))
+            if outcome.status == "failed":
+                logger.warning("reclean: page %s (%s) failed: %s", page.id, page.url, outcome.why)
                 counts.failed += 1
-                continue
-            if update is None:
-                counts.failed += 1
-            elif update is _UNCHANGED:
+            elif outcome.status == "unchanged":
                 counts.unchanged += 1
+                if page.output_hash is not None and page.fingerprint != fingerprint:
+                    restamp.append((page.id, page.content_hash))
             else:
-                updates.append(update)
-        if updates:
+                assert outcome.update is not None
+                updates.append(outcome.update)
+            if progress is not None:
+                progress(1)
+        if updates or restamp:
             with engine.begin() as conn:
                 _write_updates(conn, updates, counts, when)
-        if progress is not None:
-            progress(len(rows))
+                restamp_articles(conn, restamp, fingerprint, when)
     return counts
-
-
-#: A page whose reclean would write nothing.
-_UNCHANGED: Any = object()
-
-
-def _reclean_row(row: Any, chain: CleanerChain, extractor: Extractor, when: datetime, max_bytes: int) -> Any:
-    """The :class:`_Update` for one stored page, ``_UNCHANGED``, or None when it cannot be cleaned."""
-    content, decoded = stored_content(row, max_bytes)
-    cleaned = clean_content(chain, content, is_html=row.is_html, extractor=extractor, url=row.url)
-    if cleaned.raw_text is None:
-        logger.info("reclean: %s: %s", row.url, "; ".join(e["message"] for e in cleaned.record["errors"]))
-        return None
-    record = cleaned.record
-    text_changed = cleaned.raw_text != row.raw_text
-    if decoded is None and not text_changed and row.output_hash == output_hash(record):
-        return _UNCHANGED
-    article, segs, links = article_rows(record, chain.fingerprint, when)
-    errors = [
-        {
-            "page_id": row.id,
-            "stage": e["stage"],
-            "cleaner": e.get("cleaner"),
-            "message": e["message"],
-            "created_at": when,
-        }
-        for e in cleaning_errors(record["errors"])
-    ]
-    if decoded is not None and decoded.note:
-        errors.insert(
-            0, {"page_id": row.id, "stage": DECODE_STAGE, "cleaner": None, "message": decoded.note, "created_at": when}
-        )
-    return _Update(
-        row.id,
-        row.content_hash,
-        article,
-        segs,
-        links,
-        errors,
-        raw_text=cleaned.raw_text if text_changed or decoded is not None else None,
-        decoded=decoded,
-    )
 
 
 def _write_updates(conn: Connection, updates: list[_Update], counts: RecleanCounts, when: datetime) -> None:

@@ -71,6 +71,13 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
         cur.close()
 
 
+#: Prepared statements the sqlite3 driver keeps per connection (its default is 128). A batch's statements differ
+#: with its size (multi-row VALUES, expanding IN), and a prepared 500-row statement holds native memory, so a long
+#: crawl's RSS grew with the cache: 318 MB at 905 pages, 432 MB at 3,620. Re-preparing a statement costs far less
+#: than the rows it writes.
+SQLITE_CACHED_STATEMENTS = 8
+
+
 def make_engine(url: str) -> Engine:
     """An engine for ``url``; a SQLite file's folder is created on first use.
 
@@ -82,6 +89,7 @@ def make_engine(url: str) -> Engine:
     kwargs: dict[str, Any] = {}
     backend = parsed.get_backend_name()
     if backend == "sqlite":
+        kwargs["connect_args"] = {"cached_statements": SQLITE_CACHED_STATEMENTS}
         database = parsed.database or ""
         if database and database != ":memory:" and not database.startswith("file:"):
             folder = Path(database).expanduser().parent

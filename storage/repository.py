@@ -415,6 +415,23 @@ def claim_page(conn: Connection, page_id: int, expected_hash: str) -> bool:
     return result.rowcount == 1
 
 
+def restamp_articles(conn: Connection, pages_read: Sequence[tuple[int, str]], fingerprint: str, now: datetime) -> None:
+    """``scrapy reclean`` found these articles' output unchanged: they now carry the current chain's fingerprint.
+
+    ``pages_read`` holds ``(page_id, content_hash as read)``: an article a crawl
+    rewrote meanwhile is the crawl's, and keeps its own fingerprint.
+    """
+    if not pages_read:
+        return
+    unchanged = exists().where(pages.c.id == bindparam("pid"), pages.c.content_hash == bindparam("read_hash"))
+    conn.execute(
+        update(articles)
+        .where(articles.c.page_id == bindparam("pid"), unchanged)
+        .values(fingerprint=fingerprint, cleaned_at=now),
+        [{"pid": pid, "read_hash": digest} for pid, digest in pages_read],
+    )
+
+
 def replace_decoded(conn: Connection, page_id: int, html: str, encoding: str, raw_text: str, now: datetime) -> None:
     """``scrapy reclean`` decoded a page's stored bytes into different HTML: keep the old content, store the new."""
     _archive(conn, [page_id], now, reason="decoding")

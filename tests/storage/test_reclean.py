@@ -38,10 +38,10 @@ def test_counts_chunks_and_domain(engine, seed_text):
     store(engine, items)
     assert count_pages(engine) == 3  # the failed fetch has nothing to clean
     assert count_pages(engine, "example.com") == 2
-    chunks: list[int] = []
-    counts = reclean(engine, make_chain(), extractor(), chunk_size=2, progress=chunks.append)
+    steps: list[int] = []
+    counts = reclean(engine, make_chain(), extractor(), chunk_size=2, progress=steps.append)
     assert (counts.changed, counts.unchanged, counts.failed) == (0, 3, 0)
-    assert chunks == [2, 1]
+    assert steps == [1, 1, 1]  # a step per page, whatever the chunk size
 
     reduced = make_chain(CLEANERS=NO_SOURCE)
     expected = {
