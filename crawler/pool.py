@@ -259,8 +259,10 @@ class CleaningPool:
         try:
             task_id, ok, value, stats = worker.conn.recv()
         except (EOFError, OSError):
+            worker.process.join(1.0)  # its pipe closed as it died: reap it, so its exit status is known
             code = worker.process.exitcode
-            self._fail(worker, WorkerDied(f"the cleaning worker died (exit code {code}) on this page"))
+            how = f"killed by signal {-code}" if code is not None and code < 0 else f"exit code {code}"
+            self._fail(worker, WorkerDied(f"the cleaning worker died ({how}) on this page"))
             return
         task = self._running.pop(task_id)
         worker.task, worker.deadline = None, 0.0

@@ -54,7 +54,7 @@ def test_a_hung_and_a_killed_worker_cost_one_page_each_in_scrapy_clean(tmp_path)
     assert len(got) == 6
     by_name = {Path(p).name: r for p, r in got.items()}
     assert "longer than 5" in by_name["hang.txt"]["errors"][0]["message"]
-    assert "died" in by_name["kill.txt"]["errors"][0]["message"]
+    assert "died (killed by signal 9)" in by_name["kill.txt"]["errors"][0]["message"]
     assert all(r["errors"] == [] and r["body"] for n, r in by_name.items() if n not in ("hang.txt", "kill.txt"))
 
 
