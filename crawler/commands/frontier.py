@@ -12,7 +12,7 @@ import importlib
 import json
 import sys
 import time
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from scrapy import Request
 from scrapy.commands import ScrapyCommand
@@ -20,11 +20,9 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import CloseSpider, UsageError
 from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import arglist_to_dict
-from scrapy_redis import picklecompat
-from scrapy_redis.connection import get_redis_from_settings
 
-from crawler.frontier.keys import FrontierKeys, fingerprint
-from crawler.frontier.protocol import Census, Frontier
+if TYPE_CHECKING:  # Redis and scrapy-redis load only when this command runs, not for every other command
+    from crawler.frontier.protocol import Census, Frontier
 
 SUBCOMMANDS = ("status", "seed", "stop", "reset")
 
@@ -83,6 +81,11 @@ class Command(ScrapyCommand):
         settings = self.settings.copy()
         settings.set("REDIS_URL", url, priority="cmdline")
         name = rest[0]
+        from scrapy_redis.connection import get_redis_from_settings
+
+        from crawler.frontier.keys import FrontierKeys
+        from crawler.frontier.protocol import Frontier
+
         frontier = Frontier(get_redis_from_settings(settings), FrontierKeys.for_spider(settings, name))
         if sub == "status":
             self.status(frontier, url, opts)
@@ -119,6 +122,10 @@ class Command(ScrapyCommand):
             print(f"scrapy frontier seed: {spider_name} closed at once ({exc.reason}); nothing queued", file=sys.stderr)
             self.exitcode = 2
             return
+        from scrapy_redis import picklecompat
+
+        from crawler.frontier.keys import fingerprint
+
         path = self.settings.get("SCHEDULER_SERIALIZER")
         serializer = importlib.import_module(path) if isinstance(path, str) and path else picklecompat
         queued = 0
