@@ -253,7 +253,9 @@ class CleanerChain:
                 found = list(cleaner.find(page))
             except Exception as exc:  # a plugin bug must not lose the page
                 what = f"{type(exc).__name__}: {exc} (at {_where(exc)})"
-                logger.warning("Cleaner %s failed on %s: %s", path, page.url or "a page", what)
+                # DEBUG: the caller knows the page and reports the error (the crawl's pipeline logs it, with the
+                # URL, in the process that runs Scrapy; `scrapy clean` prints it with the file's path).
+                logger.debug("Cleaner %s failed on %s: %s", path, page.url or "a page", what)
                 errors.append({"stage": "clean", "cleaner": path, "message": what})
                 self._inc(f"cleaners/{path}/errors")
                 continue
