@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import hashlib
+import json
 import logging
 import time
 import traceback
@@ -24,6 +25,7 @@ from cleaners.urls import in_domains
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+    from scrapy.settings import BaseSettings
     from scrapy.statscollectors import StatsCollector
 
 logger = logging.getLogger(__name__)
@@ -174,13 +176,19 @@ class CleanerChain:
         cleaners: list[Cleaner] = []
         paths: list[str] = []
         plugins = {ep.name: ep for ep in entry_points(group=ENTRY_POINT_GROUP)}
-        for path in build_component_list(settings.getwithbase("CLEANERS")):
+        for path in enabled_paths(settings):
             cleaner_cls = _load(path, plugins)
             try:
                 cleaner = build_from_crawler(cleaner_cls, crawler)
             except NotConfigured as exc:
                 logger.info("Disabled cleaner %s: %s", path, exc)
                 continue
+            except ValueError:
+                raise  # a component's own message about its settings (SIEVE_SITE_STATS: ...)
+            except Exception as exc:  # a plugin bug in from_crawler/__init__: one line that says where
+                raise ValueError(
+                    f"CLEANERS: {path!r} could not be built: {type(exc).__name__}: {exc} (at {_where(exc)})"
+                ) from None
             cleaners.append(cleaner)
             paths.append(path)
         scoped = settings.getdict("CLEANERS_DOMAINS")  # keyed by dotted path, entry-point name or class name
@@ -245,7 +253,9 @@ class CleanerChain:
                 found = list(cleaner.find(page))
             except Exception as exc:  # a plugin bug must not lose the page
                 what = f"{type(exc).__name__}: {exc} (at {_where(exc)})"
-                logger.warning("Cleaner %s failed on %s: %s", path, page.url or "a page", what)
+                # DEBUG: the caller knows the page and reports the error (the crawl's pipeline logs it, with the
+                # URL, in the process that runs Scrapy; `scrapy clean` prints it with the file's path).
+                logger.debug("Cleaner %s failed on %s: %s", path, page.url or "a page", what)
                 errors.append({"stage": "clean", "cleaner": path, "message": what})
                 self._inc(f"cleaners/{path}/errors")
                 continue
@@ -279,6 +289,26 @@ class CleanerChain:
                 added += 1
             self._inc(f"cleaners/{path}/spans", added)
         return CleanResult(text, page.spans, errors, page.main)
+
+
+def enabled_paths(settings: BaseSettings) -> list[str]:
+    """``CLEANERS`` over ``CLEANERS_BASE`` in order, ``None`` left out; ``ValueError`` names the setting.
+
+    Scrapy's own messages (a JSON parse error, "Invalid value x for component y")
+    do not say which setting was wrong; a typo on the command line deserves that.
+    """
+    try:
+        return build_component_list(settings.getwithbase("CLEANERS"))
+    except json.JSONDecodeError as exc:
+        raise ValueError(
+            f"CLEANERS: {settings.get('CLEANERS')!r} is not JSON ({exc}); give e.g. '{{\"pkg.module.Cleaner\": 450}}'"
+        ) from None
+    except ValueError as exc:  # "Invalid value x for component y, please provide a real number or None instead"
+        raise ValueError(f"CLEANERS: {exc}") from None
+    except TypeError:
+        raise ValueError(
+            f"CLEANERS: {settings.get('CLEANERS')!r} is not a dict of dotted paths and order numbers (None disables)"
+        ) from None
 
 
 def _load(path: str, plugins: Mapping[str, Any]) -> type[Cleaner]:

@@ -7,6 +7,7 @@ writes its scalar fields to ``articles`` and its lists to their own tables.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import MISSING, dataclass, field, fields
 from typing import Any
 
@@ -78,6 +79,22 @@ ITEM_FIELDS: tuple[str, ...] = tuple(f.name for cls in (Fetched, CleaningInfo, R
 
 def error_record(stage: str, message: str, cleaner: str | None = None) -> dict[str, Any]:
     return {"stage": stage, "cleaner": cleaner, "message": message}
+
+
+#: Stages of an error that leave a page without a result (``scrapy clean`` then exits 1). A cleaner that failed
+#: (stage ``clean``) leaves the rest of the chain's result.
+UNCLEANED = ("read", "extract", "internal")
+
+
+def page_problems(record: Mapping[str, Any]) -> tuple[str | None, list[str]]:
+    """``(why the page has no result, or None; one line per cleaner that failed on it)``, for a command's stderr.
+
+    A cleaner's line names it and says where its code failed (``file:line``), as its ``errors`` entry does.
+    """
+    errors = record["errors"]
+    fatal = next((e["message"] for e in errors if e["stage"] in UNCLEANED), None)
+    cleaners = [f"cleaner {e['cleaner']}: {e['message']}" for e in errors if e["stage"] == "clean"]
+    return fatal, cleaners
 
 
 def bytes_to_keep(data: bytes, text: str) -> bytes | None:

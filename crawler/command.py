@@ -70,7 +70,7 @@ class SieveCommand(ScrapyCommand):
 
     def say(self, message: str) -> None:
         """One line on stderr, named after the command."""
-        print(f"scrapy {self.command_name}: {message}", file=sys.stderr, flush=True)
+        say(self.command_name, message)
 
     def fail(self, message: str, code: int = EXIT_USAGE) -> NoReturn:
         raise CommandError(message, code)
@@ -79,14 +79,8 @@ class SieveCommand(ScrapyCommand):
 
     def components(self, settings: Settings | None = None) -> tuple[CleanerChain, Extractor]:
         """The cleaner chain and the extractor, built from settings exactly as a crawl builds them."""
-        from crawler.components import load_chain, load_extractor, offline_crawler
-
         assert self.settings is not None
-        crawler = offline_crawler(settings or self.settings)
-        try:
-            return load_chain(crawler), load_extractor(crawler)
-        except ValueError as exc:
-            self.fail(str(exc))
+        return build_components(settings or self.settings)
 
     def database(self, *, upgrade: bool = True) -> tuple[str, Engine]:
         """``(url, engine)`` of the configured database; an unusable URL or an unreachable server is one line."""
@@ -108,6 +102,26 @@ class SieveCommand(ScrapyCommand):
             self.fail(str(exc))
         except SQLAlchemyError as exc:
             self.fail(f"cannot open {display_url(url)}: {describe_error(exc)}", code=1)
+
+
+def say(command: str, message: str) -> None:
+    """The policy's one line on stderr: ``scrapy <command>: <message>``."""
+    print(f"scrapy {command}: {message}", file=sys.stderr, flush=True)
+
+
+def build_components(settings: Settings) -> tuple[CleanerChain, Extractor]:
+    """The cleaner chain and the extractor from ``settings``; a bad setting raises :class:`CommandError`.
+
+    ``scrapy crawl`` builds them too before it starts (and closes them), so a
+    typo in ``CLEANERS`` is the same one line there as in ``scrapy clean``.
+    """
+    from crawler.components import load_chain, load_extractor, offline_crawler
+
+    crawler = offline_crawler(settings)
+    try:
+        return load_chain(crawler), load_extractor(crawler)
+    except ValueError as exc:
+        raise CommandError(str(exc)) from None
 
 
 def add_jobs_option(parser: argparse.ArgumentParser) -> None:

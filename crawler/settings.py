@@ -100,5 +100,7 @@ SIEVE_SPOOL_DIR = "data/spool"  # where items go while the database fails; `scra
 # Exports (-O out.jsonl) carry the output contract of `scrapy clean`, not the raw page.
 FEED_EXPORT_FIELDS = ["url", *record_fields]
 FEED_EXPORT_ENCODING = "utf-8"
+# -O out.csv: lists and dicts (segments, errors, related_links, boilerplate) as JSON strings, not Python reprs.
+FEED_EXPORTERS = {"csv": "crawler.exporters.CsvItemExporter"}
 
 LOG_LEVEL = "INFO"

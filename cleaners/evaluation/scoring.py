@@ -21,6 +21,7 @@ from cleaners.document.errors import InputError
 from cleaners.document.files import decode_page, expected_path, find_pages
 from cleaners.evaluation.metrics import PRF, label_agreement, overlap, token_prf
 from cleaners.process import Extractor, clean_content, learn_content
+from cleaners.record import page_problems
 from cleaners.text import normalise_ws
 
 logger = logging.getLogger(__name__)
@@ -60,6 +61,8 @@ class PageScore:
     case: Case
     scores: dict[str, float | None] = field(default_factory=dict)
     error: str | None = None
+    #: One line per cleaner that failed on the page (the page is still scored, without that cleaner's spans).
+    cleaner_errors: list[str] = field(default_factory=list)
 
     @property
     def worst(self) -> float:
@@ -171,7 +174,8 @@ def evaluate_case(case: Case, chain: CleanerChain, extractor: Extractor, max_byt
     if cleaned.raw_text is None:
         message = "; ".join(e["message"] for e in cleaned.record["errors"]) or "cleaning failed"
         return PageScore(case, {k: 0.0 for k, _, _ in FIELDS}, message)
-    return PageScore(case, score_record(expected, cleaned.record, cleaned.raw_text))
+    _, cleaner_errors = page_problems(cleaned.record)
+    return PageScore(case, score_record(expected, cleaned.record, cleaned.raw_text), cleaner_errors=cleaner_errors)
 
 
 def macro(pages: Sequence[PageScore]) -> dict[str, float | None]:

@@ -1,18 +1,18 @@
-"""``scrapy clean``: run extraction and the cleaner chain over local files or stdin, JSON Lines out."""
+"""``scrapy clean``: run extraction and the cleaner chain over local files or stdin; JSON Lines, JSON or CSV out."""
 
 from __future__ import annotations
 
 import argparse
-import json
 import logging
-import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from cleaners.document.errors import InputError
 from cleaners.document.files import display_name, expand_paths, read_stdin
+from cleaners.record import FIELDS, page_problems
 from crawler.cleaning import FileRun
 from crawler.command import SieveCommand, add_jobs_option
+from crawler.exporters import RecordWriter, open_writer, output_format
 
 logger = logging.getLogger(__name__)
 
@@ -29,7 +29,13 @@ class Command(SieveCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("-o", "--output", metavar="FILE", help="write JSON Lines to FILE instead of stdout")
+        parser.add_argument(
+            "-o",
+            "--output",
+            metavar="FILE",
+            help="write to FILE instead of stdout, by its extension: .jsonl (JSON Lines), .json (one array) or "
+            ".csv (lists and dicts as JSON strings)",
+        )
         parser.add_argument(
             "--explain",
             "--raw",
@@ -45,6 +51,11 @@ class Command(SieveCommand):
         if not args:
             self.fail("give at least one file, folder or - (stdin)")
         assert self.settings is not None
+        if opts.output:
+            try:
+                output_format(opts.output)  # before any page is read: the run would be wasted
+            except ValueError as exc:
+                self.fail(str(exc))
         skipped: list[Path] = []
         try:
             pages = expand_paths(args, follow_symlinks=opts.follow_symlinks, skipped=skipped)
@@ -53,8 +64,9 @@ class Command(SieveCommand):
         for link in skipped:
             self.say(f"skipped {display_name(str(link))}: a link to outside its folder (--follow-symlinks reads it)")
         chain, extractor = self.components()
+        fields = ["path", *FIELDS, *(["raw_text"] if opts.explain else [])]
         try:
-            out: IO[str] = open(opts.output, "w", encoding="utf-8") if opts.output else sys.stdout
+            out: RecordWriter = open_writer(opts.output, fields)
         except OSError as exc:
             self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
         stdin = read_stdin(self.settings.getint("SIEVE_MAX_BYTES")) if "-" in pages else None
@@ -63,20 +75,20 @@ class Command(SieveCommand):
         try:
             for name, cleaned in run.clean(pages, stdin):
                 record = explain(cleaned.record, cleaned.raw_text) if opts.explain else cleaned.record
-                problems = [e for e in record["errors"] if e["stage"] in ("read", "extract", "internal")]
-                if problems:
+                fatal, cleaner_errors = page_problems(record)
+                if fatal is not None:
                     failed += 1
-                    self.say(f"{name}: {problems[0]['message']}")
-                out.write(json.dumps({"path": name, **record}, ensure_ascii=False) + "\n")
-                out.flush()
+                    self.say(f"{name}: {fatal}")
+                for line in cleaner_errors:
+                    self.say(f"{name}: {line}")
+                out.write({"path": name, **record})
         except BrokenPipeError:
             raise
         except OSError as exc:
             self.fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
         finally:
             run.close()
-            if out is not sys.stdout:
-                out.close()
+            out.close()  # also after Ctrl-C: what was written stays, and a .json array is closed
         if failed:
             self.exitcode = EXIT_BAD_PAGE
 

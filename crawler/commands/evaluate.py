@@ -136,6 +136,9 @@ class Command(SieveCommand):
         failed = [p for p in pages if p.error]
         for p in failed:
             self.say(f"{p.case.page}: {p.error}")
+        for p in pages:
+            for line in p.cleaner_errors:
+                self.say(f"{p.case.page}: {line}")
         if opts.min_f1 is not None:
             low = below_floor(macro(pages), opts.min_f1)  # the gate is on the configured chain only
             if low:

@@ -20,6 +20,7 @@ from typing import Any
 
 from cleaners.document.errors import InputError
 from cleaners.document.files import expand_paths
+from cleaners.record import page_problems
 from cleaners.report import ReportPage, ReportSegment, render_report
 from crawler.cleaning import FileRun
 from crawler.command import CommandError, SieveCommand
@@ -90,10 +91,12 @@ class Command(SieveCommand):
         def cleaned_pages() -> Iterator[ReportPage]:
             nonlocal failed
             for name, cleaned in run.clean(pages):
-                problems = [e for e in cleaned.record["errors"] if e["stage"] in ("read", "extract", "internal")]
-                if problems:
+                fatal, cleaner_errors = page_problems(cleaned.record)
+                if fatal is not None:
                     failed += 1
-                    self.say(f"{name}: {problems[0]['message']}")
+                    self.say(f"{name}: {fatal}")
+                for line in cleaner_errors:
+                    self.say(f"{name}: {line}")
                 yield ReportPage.from_record(name, cleaned.record, cleaned.raw_text)
 
         title = opts.title or f"Sieve report: {' '.join(args)}"

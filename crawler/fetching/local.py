@@ -21,6 +21,11 @@ from crawler.fetching.responses import fetch_error, header, input_error
 from crawler.items import PageItem
 
 
+def path_problem(path: str) -> str | None:
+    """Why ``-a path=`` names nothing to crawl (None: it exists); ``scrapy crawl`` asks before the crawl starts."""
+    return None if Path(path).exists() else f"no such file or directory: {path} (give -a path=FILE_OR_DIR)"
+
+
 def page_files(path: str, logger: Any, follow_symlinks: bool = False, stats: Any = None) -> list[Path]:
     """The page files at ``path`` (a file, or a folder searched recursively); closes the spider if none.
 
@@ -28,8 +33,9 @@ def page_files(path: str, logger: Any, follow_symlinks: bool = False, stats: Any
     ``sieve/skipped/symlink``) unless ``follow_symlinks`` (``-a follow_symlinks=1``).
     """
     root = Path(path)
-    if not root.exists():
-        logger.error("no such file or directory: %s (give -a path=FILE_OR_DIR)", path)
+    problem = path_problem(path)
+    if problem is not None:
+        logger.error("%s", problem)
         raise CloseSpider("path_not_found")
     skipped: list[Path] = []
     pages = [root] if root.is_file() else list(find_pages(root, follow_symlinks=follow_symlinks, skipped=skipped))

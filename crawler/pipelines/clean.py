@@ -115,6 +115,8 @@ class CleanPipeline:
                 stats.inc_value(f"sieve/spans/{seg['label']}")
         for err in record["errors"]:
             stats.inc_value(f"sieve/errors/{err['stage']}")
+            if err["stage"] == "clean":  # a plugin bug: logged here, with the URL, not in the worker that hit it
+                logger.warning("Cleaner %s on %s: %s", err.get("cleaner"), url, err["message"])
         return item
 
     async def _clean(self, args: tuple[Any, ...], url: str | None) -> PageResult:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from parsel import Selector
 from scrapy import Request
@@ -17,7 +17,7 @@ from twisted.python.failure import Failure
 
 from cleaners.urls import HTTP, host_of, in_domains
 from crawler.fetching.failures import failure_item
-from crawler.fetching.local import file_item, file_requests
+from crawler.fetching.local import file_item, file_requests, path_problem
 from crawler.fetching.responses import HTML_TYPES, header, html_item, media_type
 from crawler.items import PageItem
 
@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 
 #: Link hops from a seed page (a start URL, a sitemap or feed entry) recorded in request meta.
 HOPS = "sieve_hops"
+#: The hops its seed allows, in request meta (a start URL's ``depth``, a sitemap or feed entry's ``entry_depth``).
+MAX_HOPS = "sieve_max_hops"
 
 
 def flag_arg(value: str | bool | None) -> bool:
@@ -45,16 +47,13 @@ def split_arg(value: str | Iterable[str] | None) -> list[str]:
 class ArticlesSpider(SitemapSpider):
     """Fetches news pages, follows links inside the start domains, yields only articles.
 
-    Arguments (``-a name=value``):
-
-    - ``start_urls``: comma-separated pages to start from (index pages or articles);
-    - ``sitemap``: a sitemap or sitemap index URL (Scrapy's ``SitemapSpider``);
-    - ``feed``: an RSS or Atom feed URL;
-    - ``allow`` / ``deny``: regular expressions a followed link must / must not match;
-    - ``depth``: link hops to follow from a start page, sitemap or feed entry (default 1; 0 follows none);
-    - ``article``: a regular expression for article URLs (a page matching it is an article);
-    - ``path``: run offline over saved pages instead (a file or folder), as ``scrapy crawl fixtures``;
-    - ``follow_symlinks``: with ``path``, also read links that point outside the folder (skipped by default).
+    Its ``-a name=value`` arguments are :attr:`arguments` (``scrapy crawl -h``
+    lists them). **Depth** is counted in link hops from a seed page: a start URL
+    follows ``depth`` hops (default 1, a site profile's own ``depth``), while a
+    sitemap or feed entry follows none: the sitemap or feed already lists the
+    articles, and following each entry's links would fetch every page those
+    link to (menus, tags, other sections). An explicit ``-a depth=N`` applies
+    to every seed, start URLs, sitemap and feed entries alike.
 
     Only ``http(s)`` links on the start domains are followed: ``file:``,
     ``data:``, ``javascript:`` and ``mailto:`` links in a live page never are.
@@ -67,13 +66,29 @@ class ArticlesSpider(SitemapSpider):
     """
 
     name = "articles"
+    #: The ``-a`` arguments, each with one line for ``scrapy crawl -h`` (a test checks them against ``__init__``).
+    arguments: ClassVar[dict[str, str]] = {
+        "start_urls": "comma-separated pages to start from (index pages or articles)",
+        "sitemap": "a sitemap or sitemap index URL (comma-separated for several); its entries are seed pages",
+        "feed": "an RSS or Atom feed URL (comma-separated for several); its entries are seed pages",
+        "allow": "a regular expression every followed link (and sitemap or feed entry) must match",
+        "deny": "a regular expression no followed link (nor sitemap or feed entry) may match",
+        "depth": "link hops from a seed page: default 1 from a start URL, 0 from a sitemap or feed entry; "
+        "N sets every seed",
+        "article": "a regular expression of article URLs (a page whose URL matches it is an article)",
+        "path": "crawl saved pages instead (a file or a folder, recursively), as the fixtures spider does",
+        "follow_symlinks": "with path: 1 also reads links that point outside the folder (skipped otherwise)",
+    }
     #: Site profiles (subclasses) set these; ``-a`` arguments override them.
     start_urls: list[str] = []
     allow: list[str] = []
     deny: list[str] = []
     article: str | None = None
+    #: Hops from a start URL (``-a depth`` also sets :attr:`entry_depth`).
     depth = 1
-    sitemap_rules = [("", "parse_page")]
+    #: Hops from a sitemap or feed entry unless ``-a depth`` is given.
+    entry_depth = 0
+    sitemap_rules = [("", "parse_sitemap_entry")]
 
     def __init__(
         self,
@@ -104,6 +119,7 @@ class ArticlesSpider(SitemapSpider):
         self.arg_error: str | None = None
         try:
             self.depth = self._int_arg("depth", depth, type(self).depth)
+            self.entry_depth = self.depth if depth is not None else type(self).entry_depth
             pattern = article if article is not None else type(self).article
             self.article_re = self._regex_arg("article", pattern) if pattern else None
             for name, patterns in (("allow", self.allow), ("deny", self.deny)):
@@ -115,6 +131,16 @@ class ArticlesSpider(SitemapSpider):
             return
         # Not allow_domains=: the LinkExtractor compares host:port; on_domain() compares hosts like OffsiteMiddleware.
         self.link_extractor = LinkExtractor(allow=self.allow, deny=self.deny)
+
+    @classmethod
+    def argument_error(cls, **kwargs: Any) -> str | None:
+        """Why these ``-a`` arguments cannot work (None: they can): ``scrapy crawl`` asks before the crawl starts.
+
+        The same checks as a crawl's (``__init__``, then the ``path``), so a bad
+        argument is one line and exit status 2 instead of a started crawl.
+        """
+        spider = cls(**kwargs)
+        return spider.arg_error or (path_problem(spider.path) if spider.path else None)
 
     def _check_seeds(self) -> None:
         if self.path:
@@ -167,7 +193,7 @@ class ArticlesSpider(SitemapSpider):
                 yield request_or_item
             return
         for url in self.start_urls:
-            yield Request(url, callback=self.parse_page, errback=self.fetch_failed)
+            yield Request(url, callback=self.parse_page, errback=self.fetch_failed, meta={MAX_HOPS: self.depth})
         for url in self.feed_urls:
             yield Request(url, callback=self.parse_feed, errback=self.fetch_failed)
         async for request in super().start():  # the sitemaps, through SitemapSpider
@@ -192,7 +218,9 @@ class ArticlesSpider(SitemapSpider):
         for link in links:
             url = response.urljoin(link.strip())
             if url.startswith(HTTP) and self.wanted(url):
-                yield Request(url, callback=self.parse_page, errback=self.fetch_failed)
+                yield Request(
+                    url, callback=self.parse_page, errback=self.fetch_failed, meta={MAX_HOPS: self.entry_depth}
+                )
             else:
                 self.crawler.stats.inc_value("sieve/links/refused")
 
@@ -229,15 +257,23 @@ class ArticlesSpider(SitemapSpider):
         item.article_pattern = self.article_re.pattern if self.article_re is not None else None
         yield item
 
+    def parse_sitemap_entry(self, response: Response) -> Iterator[Request | PageItem]:
+        """A sitemap entry (``SitemapSpider`` makes its request, without meta): a seed page of ``entry_depth`` hops."""
+        response.meta[MAX_HOPS] = self.entry_depth
+        yield from self.parse_page(response)
+
     def follow_links(self, response: Response) -> Iterator[Request]:
+        """Links of a page that has hops left: its seed's (a start URL's ``depth``, an entry's ``entry_depth``)."""
         hops = response.meta.get(HOPS, 0)
-        if hops >= self.depth or not isinstance(response, HtmlResponse):
+        limit = response.meta.get(MAX_HOPS, self.depth)
+        if hops >= limit or not isinstance(response, HtmlResponse):
             return
         for link in self.link_extractor.extract_links(response):
             if not link.url.startswith(HTTP) or not self.on_domain(link.url):  # the LinkExtractor lets file:// through
                 self.crawler.stats.inc_value("sieve/links/refused")
                 continue
-            yield Request(link.url, callback=self.parse_page, errback=self.fetch_failed, meta={HOPS: hops + 1})
+            meta = {HOPS: hops + 1, MAX_HOPS: limit}
+            yield Request(link.url, callback=self.parse_page, errback=self.fetch_failed, meta=meta)
 
     # -- offline (-a path=) ----------------------------------------------------------------------
     def parse_file(self, response: Response) -> PageItem:

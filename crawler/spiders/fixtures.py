@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import Request, Spider
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
 from crawler.fetching.failures import failure_item
-from crawler.fetching.local import file_item, file_requests
+from crawler.fetching.local import file_item, file_requests, path_problem
 from crawler.items import PageItem
 from crawler.spiders.articles import flag_arg
 
@@ -35,6 +35,11 @@ class FixturesSpider(Spider):
     """
 
     name = "fixtures"
+    #: The ``-a`` arguments, each with one line for ``scrapy crawl -h`` (a test checks them against ``__init__``).
+    arguments: ClassVar[dict[str, str]] = {
+        "path": f"a page file or a folder of them, searched recursively (default {DEFAULT_PATH})",
+        "follow_symlinks": "1 also reads links that point outside the folder (skipped otherwise)",
+    }
     custom_settings: dict[str, Any] = {"AUTOTHROTTLE_ENABLED": False, "DOWNLOAD_DELAY": 0}
 
     def __init__(
@@ -43,6 +48,11 @@ class FixturesSpider(Spider):
         super().__init__(*args, **kwargs)
         self.path = path
         self.follow_symlinks = flag_arg(follow_symlinks)
+
+    @classmethod
+    def argument_error(cls, **kwargs: Any) -> str | None:
+        """Why these ``-a`` arguments cannot work (None: they can): ``scrapy crawl`` asks before the crawl starts."""
+        return path_problem(cls(**kwargs).path)
 
     @property
     def max_bytes(self) -> int:

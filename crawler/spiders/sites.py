@@ -18,7 +18,8 @@ def spider_class(profile: SiteProfile) -> type[ArticlesSpider]:
     class_name = "".join(part.capitalize() for part in profile.name.replace("-", "_").split("_")) + "Spider"
     attributes = {
         "__module__": __name__,
-        "__doc__": f"The {profile.name!r} site profile: {', '.join(profile.domains)}.",
+        "__doc__": f"Site profile {profile.name!r} ({', '.join(profile.domains)}): same as articles, defaults from the "
+        "profile.",
         "name": profile.name,
         "profile": profile,
         "allowed_domains": list(profile.domains),

@@ -103,6 +103,44 @@ HOSTILE_LINKS = [
 ]
 
 
+#: Sitemap and feed entries that each link to other articles of the site: following every entry's links multiplied a
+#: sitemap crawl's requests (issue 11), so entries default to depth 0.
+FAN_ENTRIES = 4
+FAN_LINKS = 3
+
+
+def fan_entries(kind: str) -> list[str]:
+    """The entry paths of the ``sitemap`` or ``feed`` fan-out site."""
+    return [f"/fan-{kind}/{i}.html" for i in range(FAN_ENTRIES)]
+
+
+def fan_links(entry: str) -> list[str]:
+    """The articles an entry links to."""
+    return [entry.replace(".html", f"-{j}.html") for j in range(FAN_LINKS)]
+
+
+def fan_pages(base: str) -> dict[str, tuple[str, bytes]]:
+    pages: dict[str, tuple[str, bytes]] = {}
+    for kind in ("sitemap", "feed"):
+        for entry in fan_entries(kind):
+            links = "".join(
+                f'<li><a href="{path}">Related story {j}</a></li>' for j, path in enumerate(fan_links(entry))
+            )
+            pages[entry] = (HTML, article_page(f"Entry {entry}", "jsonld", f"<aside><ul>{links}</ul></aside>"))
+            pages.update({path: (HTML, article_page(f"Linked {path}", "og")) for path in fan_links(entry)})
+    urls = "".join(f"<url><loc>{base}{path}</loc></url>" for path in fan_entries("sitemap"))
+    pages["/fan-sitemap.xml"] = (
+        "application/xml",
+        f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'.encode(),
+    )
+    items = "".join(f"<item><title>{path}</title><link>{base}{path}</link></item>" for path in fan_entries("feed"))
+    pages["/fan-feed.xml"] = (
+        "application/rss+xml",
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>Fan</title>{items}</channel></rss>'.encode(),
+    )
+    return pages
+
+
 @dataclass
 class NewsSite:
     """Pages by path; every request's path is recorded in ``requested``."""
@@ -203,6 +241,7 @@ def build_pages(base: str) -> dict[str, tuple[str, bytes]]:
         "/news/rss1.html": (HTML, article_page("Feed story one", "jsonld")),
         "/news/rss2.html": (HTML, article_page("Feed story two", "none")),
         "/news/atom1.html": (HTML, article_page("Atom story", "og")),
+        **fan_pages(base),
     }
     return pages
 

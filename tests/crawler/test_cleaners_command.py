@@ -86,3 +86,56 @@ def test_a_cleaner_enabled_by_its_entry_point_name_is_one_enabled_row(monkeypatc
     rows = dict(command.installed_cleaners(merged, listed, listed))
     assert rows["shout"] == "enabled"
     assert f"{PLUGINS}.ShoutCleaner" not in rows  # not listed a second time as "not in CLEANERS"
+
+
+# -- --timing: each cleaner's time over pages --------------------------------------------------------------------------
+
+SLOW = "tests.crawler.faulty_cleaners.SlowCleaner"
+
+
+def timing_rows(out: str) -> list[tuple[str, float, float, float, int]]:
+    """(cleaner, seconds, ms/page, share %, spans) per printed row, in printed order; the chain's total row last."""
+    rows = []
+    for line in out.splitlines()[2:]:
+        seconds, per_page, share, spans, name = line.split(maxsplit=4)
+        rows.append((name, float(seconds), float(per_page), float(share.rstrip("%")), int(spans)))
+    return rows
+
+
+def test_timing_lists_every_enabled_cleaner_with_numbers():
+    proc = run_scrapy("cleaners", "--timing", timeout=300)  # default: fixtures/pages
+    assert proc.returncode == 0, proc.stderr.decode()
+    out = proc.stdout.decode()
+    from cleaners.document.files import expand_paths
+    from tests.conftest import ROOT
+
+    pages = len(expand_paths([str(ROOT / "fixtures" / "pages")]))
+    assert out.startswith(f"Cleaner time over {pages} page(s)")
+    *rows, total = timing_rows(out)
+    assert sorted(name for name, *_ in rows) == sorted(build_component_list(BASE))
+    assert [seconds for _, seconds, *_ in rows] == sorted((seconds for _, seconds, *_ in rows), reverse=True)
+    assert all(min(seconds, per_page, share) >= 0 for _, seconds, per_page, share, _ in rows)
+    assert total[0] == "(the chain)" and total[1] > 0 and total[3] == 100.0
+    assert total[4] == sum(spans for *_, spans in rows) > 0
+    spans = dict((name, spans) for name, *_, spans in rows)
+    assert spans["cleaners.builtin.SourceCleaner"] > 0 and spans["cleaners.builtin.RelatedLinksCleaner"] > 0
+
+
+def test_a_slow_plugin_comes_out_on_top():
+    cleaners = json.dumps({SLOW: 1})
+    proc = run_scrapy(
+        "cleaners", "--timing", "fixtures/pages/arabstoday", "-s", f"CLEANERS={cleaners}",
+        "-s", "SIEVE_TEST_SLOW_SECONDS=0.05", timeout=300,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr.decode()
+    *rows, _ = timing_rows(proc.stdout.decode())
+    assert rows[0][0] == SLOW
+    assert {name for name, *_ in rows} == {SLOW, *build_component_list(BASE)}
+
+
+def test_paths_without_timing_are_a_usage_error():
+    proc = run_scrapy("cleaners", "fixtures/pages", timeout=120)
+    assert proc.returncode == 2
+    assert proc.stderr.decode().splitlines() == [
+        "scrapy cleaners: paths are for --timing (scrapy cleaners --timing fixtures/pages)"
+    ]

@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import run_scrapy
-from tests.crawler.news_site import BRIEF_INDEXES, BRIEFS, NewsSite, serve
+from tests.crawler.news_site import BRIEF_INDEXES, BRIEFS, FAN_ENTRIES, NewsSite, fan_entries, fan_links, serve
 
 #: Fast and quiet for a local server; politeness defaults stay on otherwise (robots.txt is obeyed).
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO"]
@@ -119,12 +119,52 @@ def test_rss_and_atom_feeds(site, tmp_path):
     assert paths == {"/news/rss1.html", "/news/rss2.html", "/news/atom1.html"}
 
 
+# -- depth defaults: a start URL follows one hop, a sitemap or feed entry none, -a depth=N sets both ----------------
+
+
+def fetched_pages(site: NewsSite) -> list[str]:
+    """Every request the crawl made but robots.txt, in order."""
+    return [p for p in site.requested if p != "/robots.txt"]
+
+
+@pytest.mark.parametrize("kind", ["sitemap", "feed"])
+def test_sitemap_and_feed_entries_follow_no_links_by_default(site, tmp_path, kind):
+    entries = fan_entries(kind)
+    paths, _, _ = crawl(site, tmp_path, "-a", f"{kind}={site.url(f'/fan-{kind}.xml')}")
+    requested = fetched_pages(site)
+    assert len(requested) == 1 + FAN_ENTRIES, requested  # the sitemap or feed, then its entries: nothing they link to
+    assert sorted(requested) == sorted([f"/fan-{kind}.xml", *entries])
+    assert paths == set(entries)
+
+
+@pytest.mark.parametrize("kind", ["sitemap", "feed"])
+def test_an_explicit_depth_applies_to_sitemap_and_feed_entries(site, tmp_path, kind):
+    entries = fan_entries(kind)
+    linked = [path for entry in entries for path in fan_links(entry)]
+    paths, _, _ = crawl(site, tmp_path, "-a", f"{kind}={site.url(f'/fan-{kind}.xml')}", "-a", "depth=1")
+    requested = fetched_pages(site)
+    assert len(requested) == 1 + len(entries) + len(linked), requested  # each linked page once
+    assert paths == set(entries) | set(linked)
+
+
+def test_start_urls_follow_one_hop_by_default_and_entries_none_in_the_same_crawl(site, tmp_path):
+    paths, _, _ = crawl(
+        site, tmp_path, "-a", f"start_urls={site.url('/news/')}", "-a", f"sitemap={site.url('/fan-sitemap.xml')}"
+    )
+    assert paths == FRONT_PAGE_ARTICLES | set(fan_entries("sitemap"))
+    assert site.fetched("/section/") and not site.fetched("/news/deep.html")  # one hop from the start URL
+    assert not any(site.fetched(path) for entry in fan_entries("sitemap") for path in fan_links(entry))
+
+
 def test_bad_arguments_are_one_clear_line(site, tmp_path):
-    """Every argument check is unit-tested in test_spiders_articles; this one proves the real command shows it."""
+    """Every argument check is unit-tested in test_spiders_articles; this one proves the real command shows it,
+    before the crawl starts (no start-up log, nothing fetched)."""
+    site.requested.clear()
     proc = run_scrapy("crawl", "articles", "-a", "start_urls=file:///etc/passwd", *FAST, timeout=120)
     err = proc.stderr.decode()
-    assert "only http(s) start URLs are crawled" in err and "Traceback" not in err
-    assert "bad_arguments" in err
+    assert err.splitlines() == ["scrapy crawl: only http(s) start URLs are crawled, not 'file:///etc/passwd'"]
+    assert proc.returncode == 2
+    assert site.requested == []
 
 
 def test_jobdir_pauses_and_resumes_without_refetching(site, tmp_path):

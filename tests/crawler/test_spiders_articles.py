@@ -15,7 +15,7 @@ from cleaners.document.article import check_article
 from crawler.extensions import summary
 from crawler.items import PageItem
 from crawler.pipelines.clean import CleanPipeline
-from crawler.spiders.articles import HOPS, ArticlesSpider
+from crawler.spiders.articles import HOPS, MAX_HOPS, ArticlesSpider
 from crawler.spiders.sites import ArabstodaySpider as ArabsTodaySpider
 from tests.conftest import project_settings
 from tests.crawler.news_site import HOSTILE_LINKS, article_page, index_page
@@ -112,6 +112,59 @@ def test_links_followed_are_http_on_the_start_domain_and_within_depth():
     assert spider.crawler.stats.get_value("sieve/skipped/not_article/too-little-text") == 1
     deeper = list(spider.parse_page(html(f"{BASE}/news/", page, meta={HOPS: 1})))
     assert not any(isinstance(r, Request) for r in deeper), "depth 1 reached: follow nothing"
+
+
+def followed(spider: ArticlesSpider, url: str, meta: dict | None = None) -> list[tuple[str, int, int]]:
+    """(url, hops, max hops) of the links ``spider`` follows from an index page at ``url`` fetched with ``meta``."""
+    page = index_page("Front", ["/news/1.html"])
+    return [
+        (r.url, r.meta[HOPS], r.meta[MAX_HOPS])
+        for r in spider.parse_page(html(url, page, meta))
+        if isinstance(r, Request)
+    ]
+
+
+def sitemap_entries(spider: ArticlesSpider) -> list[Request]:
+    """The requests Scrapy's SitemapSpider makes for a one-entry sitemap."""
+    xml = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>https://news.example.com/news/sm1.html</loc></url></urlset>"
+    )
+    return list(spider._parse_sitemap(Response(f"{BASE}/sitemap.xml", body=xml)))
+
+
+def test_a_start_url_follows_one_hop_and_a_sitemap_or_feed_entry_none_by_default():
+    spider = make(start_urls=f"{BASE}/news/", sitemap=f"{BASE}/sitemap.xml")
+    (seed,) = [r for r in start(spider) if r.url == f"{BASE}/news/"]
+    assert seed.meta[MAX_HOPS] == 1
+    assert followed(spider, f"{BASE}/news/", seed.meta) == [(f"{BASE}/news/1.html", 1, 1)]
+    assert followed(spider, f"{BASE}/news/", {HOPS: 1, MAX_HOPS: 1}) == []
+    # SitemapSpider makes an entry's request without meta, with the sitemap rule's callback: the entry depth, 0
+    (entry_request,) = sitemap_entries(spider)
+    entry = html(entry_request.url, index_page("Front", ["/news/1.html"]))
+    assert [r for r in entry_request.callback(entry) if isinstance(r, Request)] == []
+    rss = b'<rss version="2.0"><channel><item><link>https://news.example.com/a.html</link></item></channel></rss>'
+    (entry,) = spider.parse_feed(Response(f"{BASE}/rss.xml", body=rss))
+    assert entry.meta[MAX_HOPS] == 0
+
+
+def test_an_explicit_depth_sets_start_urls_and_entries_alike():
+    spider = make(start_urls=f"{BASE}/news/", sitemap=f"{BASE}/sitemap.xml", depth="2")
+    (seed,) = [r for r in start(spider) if r.url == f"{BASE}/news/"]
+    assert seed.meta[MAX_HOPS] == 2
+    (entry_request,) = sitemap_entries(spider)
+    entry = html(entry_request.url, index_page("Front", ["/news/1.html"]))
+    requests = [r for r in entry_request.callback(entry) if isinstance(r, Request)]
+    assert [(r.url, r.meta[HOPS], r.meta[MAX_HOPS]) for r in requests] == [(f"{BASE}/news/1.html", 1, 2)]
+    assert followed(spider, f"{BASE}/news/1.html", {HOPS: 1, MAX_HOPS: 2}) == [(f"{BASE}/news/1.html", 2, 2)]
+
+
+def test_a_site_profile_depth_is_its_start_urls_and_entries_stay_at_zero():
+    spider = make(ArabsTodaySpider, sitemap="https://www.arabstoday.net/sitemap.xml")
+    assert {r.meta[MAX_HOPS] for r in start(spider) if r.meta.get(MAX_HOPS) is not None} == {
+        ArabsTodaySpider.profile.depth
+    }
+    assert spider.entry_depth == 0
 
 
 def test_file_links_are_refused_even_though_the_link_extractor_allows_them():
