@@ -55,8 +55,11 @@ def parse_url(url: str) -> URL:
 
 
 def display_url(url: str | URL) -> str:
-    """The URL with any password masked, for logs and summaries."""
-    parsed = url if isinstance(url, URL) else parse_url(url)
+    """The URL with any password masked, for logs and summaries (a string that is no URL at all, as it is)."""
+    try:
+        parsed = url if isinstance(url, URL) else parse_url(url)
+    except DatabaseConfigError:
+        return str(url)  # an error message about it must not raise again
     return parsed.render_as_string(hide_password=True)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from random import Random
 
+import pytest
 from sqlalchemy import func, select
 
 from cleaners.furniture.keys import line_key, normalise_line
@@ -76,10 +77,13 @@ def test_veto_by_key_prefix_or_text(engine):
         stats.close()
 
 
-def test_an_unusable_database_falls_back_to_memory(tmp_path, caplog):
+@pytest.mark.parametrize("kind", ["folder", "not a url"])
+def test_an_unusable_database_falls_back_to_memory(tmp_path, caplog, kind):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    stats = DatabaseSiteStats(f"sqlite:///{blocker}/sub/x.db")  # its folder cannot be created
+    # A folder that cannot be created; or a string that is no URL (its error message must not fail in turn).
+    url = f"sqlite:///{blocker}/sub/x.db" if kind == "folder" else "notaurl"
+    stats = DatabaseSiteStats(url)
     stats.observe("a.example", "https://a.example/1", lines("Tip line"))
     assert stats.evidence("a.example", set(lines("Tip line"))).pages == {line_key("tip line"): 1}
     assert "learned in memory" in caplog.text
