@@ -136,11 +136,14 @@ def add_jobs_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def progress(total: int, label: str) -> Any:
-    """A progress bar on stderr, in steps a person can see, only when stderr is a terminal (tqdm)."""
+def progress(total: int, label: str, *, leave: bool = False) -> Any:
+    """A progress bar on stderr, in steps a person can see, only when stderr is a terminal (tqdm).
+
+    ``leave``: the finished bar stays on screen (else it is erased, for output printed after it).
+    """
     from tqdm import tqdm
 
     return tqdm(
-        total=total, desc=label, unit="page", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+        total=total, desc=label, unit="page", file=sys.stderr, disable=not sys.stderr.isatty(), leave=leave,
         mininterval=0.5,
     )  # fmt: skip

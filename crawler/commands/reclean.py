@@ -61,8 +61,7 @@ class Command(SieveCommand):
             total = count_pages(engine, opts.domain, stale=chain.fingerprint if opts.stale else None)
             runner = Runner(self.settings, chain, extractor, opts.jobs, total)
             passes = 2 if chain.learns else 1  # the learning pass, then the cleaning pass, on one bar
-            with progress(total * passes, "learning" if chain.learns else "cleaning") as bar:
-
+            with progress(total * passes, "learning" if chain.learns else "cleaning", leave=True) as bar:
                 started: list[bool] = []
 
                 def cleaning(n: int) -> None:
