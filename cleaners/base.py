@@ -61,6 +61,16 @@ class Cleaner:
         text, URL and domain; its main content is not known yet.
         """
 
+    def finish_learning(self) -> None:
+        """Override to make what was learned visible to every process of the run before any page is cleaned.
+
+        Called once a learning pass has shown every page (``scrapy clean``,
+        ``evaluate`` and ``reclean``; in every worker), never in a crawl, which
+        learns as it goes. A cleaner that writes its lessons behind (to a
+        database) writes them here, so a page's result does not depend on
+        which worker learned from which page.
+        """
+
     def close(self) -> None:
         """Override to write what the cleaner learned and release resources: called once, when the run ends."""
 

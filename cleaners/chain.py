@@ -232,6 +232,17 @@ class CleanerChain:
                 logger.warning("Cleaner %s could not learn from %s: %s: %s", path, page.url, type(exc).__name__, exc)
                 self._inc(f"cleaners/{path}/learn_errors")
 
+    def finish_learning(self) -> None:
+        """The learning pass is over: every learning cleaner publishes what it learned (a failure is logged)."""
+        for cleaner, path in zip(self.cleaners, self.paths, strict=True):
+            if type(cleaner).learn is Cleaner.learn:
+                continue
+            try:
+                cleaner.finish_learning()
+            except Exception as exc:
+                logger.warning("Cleaner %s failed to finish learning: %s: %s", path, type(exc).__name__, exc)
+                self._inc(f"cleaners/{path}/learn_errors")
+
     def close(self) -> None:
         """The run is over: every cleaner writes what it learned (a failure is logged)."""
         for cleaner, path in zip(self.cleaners, self.paths, strict=True):

@@ -88,6 +88,7 @@ class Runner:
         if self.pool is None:
             for args in items:
                 TASKS[task](self.local, *args)
+            self.chain.finish_learning()
             return
         gathered = MemorySiteStats()
         for future in self.pool.map(task, items):
@@ -98,6 +99,7 @@ class Runner:
             for site, page, lines in observed:
                 gathered.observe(site, page, lines)
         self.pool.broadcast("set_site_stats", gathered)
+        self.pool.broadcast("finish_learning")
 
     def map(self, task: str, items: Iterable[tuple[Any, ...]]) -> Iterator[Any]:
         """Task results in input order; a page the pool could not clean gives its :class:`PoolError`."""

@@ -71,6 +71,9 @@ class SharedSiteStats:
     def other_sites(self, site: str, keys: Any) -> dict[str, int]:
         return self.snapshot.other_sites(site, keys)
 
+    def flush(self) -> None:
+        pass
+
     def close(self) -> None:
         pass
 
@@ -187,6 +190,11 @@ def set_site_stats(state: WorkerState, snapshot: MemorySiteStats) -> None:
         shared.snapshot = snapshot
 
 
+def finish_learning(state: WorkerState) -> None:
+    """The learning pass is over (:meth:`cleaners.chain.CleanerChain.finish_learning`)."""
+    state.chain.finish_learning()
+
+
 @dataclass
 class PageResult:
     """What the crawl's pipeline needs back: the record and raw text, or why the page is not an article."""
@@ -271,6 +279,7 @@ TASKS: dict[str, Callable[..., Any]] = {
     "learn_stored_page": learn_stored_page,
     "reclean_stored_page": reclean_stored_page,
     "set_site_stats": set_site_stats,
+    "finish_learning": finish_learning,
     "clean_page": clean_page,
 }
 

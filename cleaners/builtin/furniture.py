@@ -78,6 +78,9 @@ class FurnitureCleaner(Cleaner):
         if site is not None and page.url:
             self.stats.observe(site, page.url, page_lines(page.text))
 
+    def finish_learning(self) -> None:
+        self.stats.flush()
+
     def close(self) -> None:
         self.stats.close()
 

@@ -43,6 +43,9 @@ class SiteStats(Protocol):
     def other_sites(self, site: str, keys: Collection[str]) -> dict[str, int]:
         """For each key, on how many sites other than ``site`` it was seen."""
 
+    def flush(self) -> None:
+        """Write what is pending, so other processes of the run see it."""
+
     def close(self) -> None:
         """Write what is pending and release resources."""
 
@@ -95,6 +98,9 @@ class MemorySiteStats:
                 if n:
                     out[key] = n
         return out
+
+    def flush(self) -> None:
+        pass
 
     def close(self) -> None:
         pass

@@ -17,13 +17,14 @@ from cleaners.document.files import expand_paths
 from cleaners.record import page_problems
 from crawler.cleaning import FileRun
 from crawler.command import SieveCommand
-from crawler.spiders.fixtures import DEFAULT_PATH
 
 ENTRY_POINT_GROUP = "sieve.cleaners"
 
 
 class Command(SieveCommand):
     def syntax(self) -> str:
+        from crawler.spiders.fixtures import DEFAULT_PATH  # here: the spiders module takes 30 ms to import
+
         return f"[--timing [PATH ...]]   (--timing: pages, folders or -; default {DEFAULT_PATH})"
 
     def short_desc(self) -> str:
@@ -41,6 +42,8 @@ class Command(SieveCommand):
     def execute(self, args: list[str], opts: argparse.Namespace) -> None:
         assert self.settings is not None
         if opts.timing:
+            from crawler.spiders.fixtures import DEFAULT_PATH
+
             self.timing(args or [DEFAULT_PATH])
             return
         if args:

@@ -6,25 +6,14 @@ import argparse
 import json
 import os
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from scrapy.settings import Settings
 
-from cleaners.evaluation.scoring import (
-    FIELDS,
-    Case,
-    CaseError,
-    PageScore,
-    as_json,
-    below_floor,
-    compare_report,
-    find_cases,
-    macro,
-    report,
-)
-from crawler.cleaning import Runner
 from crawler.command import CommandError, SieveCommand, add_jobs_option, progress
-from crawler.pool import PoolError
+
+if TYPE_CHECKING:
+    from cleaners.evaluation.scoring import Case, PageScore
 
 
 class Command(SieveCommand):
@@ -85,6 +74,10 @@ class Command(SieveCommand):
             chain, extractor = self.components(settings)
         except CommandError as exc:
             self.fail(f"{label}: {exc}")
+        from cleaners.evaluation.scoring import FIELDS, PageScore
+        from crawler.cleaning import Runner
+        from crawler.pool import PoolError
+
         runner = Runner(settings, chain, extractor, jobs, len(cases))
         try:
             # First pass: site furniture is learned from every page of the run, grouped by site.
@@ -102,6 +95,8 @@ class Command(SieveCommand):
 
     @staticmethod
     def _print(pages: list[PageScore], other: list[PageScore] | None, opts: argparse.Namespace) -> None:
+        from cleaners.evaluation.scoring import as_json, compare_report, report
+
         if opts.json:
             out: dict[str, Any] = as_json(pages)
             if other is not None:
@@ -118,6 +113,9 @@ class Command(SieveCommand):
         if not args:
             self.fail("give at least one page or folder with <name>.expected.json files")
         assert self.settings is not None
+        # Imported here, not at the top: Scrapy imports every command module to start any command.
+        from cleaners.evaluation.scoring import FIELDS, CaseError, below_floor, find_cases, macro
+
         try:
             cases = list(find_cases(args))
         except CaseError as exc:

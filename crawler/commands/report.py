@@ -16,14 +16,16 @@ import os
 import sys
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleaners.document.errors import InputError
 from cleaners.document.files import expand_paths
 from cleaners.record import page_problems
-from cleaners.report import ReportPage, ReportSegment, render_report
 from crawler.cleaning import FileRun
 from crawler.command import CommandError, SieveCommand
+
+if TYPE_CHECKING:
+    from cleaners.report import ReportPage
 
 #: Exit status when the arguments or settings are wrong, or there is nothing to report (no report written).
 EXIT_USAGE = 2
@@ -84,6 +86,8 @@ class Command(SieveCommand):
             pages = expand_paths(args)
         except InputError as exc:
             raise _Usage(str(exc)) from None
+        from cleaners.report import ReportPage, render_report  # not at the top: every command would pay for it
+
         chain, extractor = self.components()
         run = FileRun(self.settings, chain, extractor, jobs=1)  # the same two passes as `scrapy clean`
         failed = 0
@@ -134,6 +138,8 @@ class Command(SieveCommand):
         counted = _Counter(_report_page(p) for p in iter_pages(engine, domain=opts.domain, limit=limit))
         scope = f" of {opts.domain}" if opts.domain else ""
         try:
+            from cleaners.report import render_report
+
             html = render_report(counted, opts.title or f"Sieve report: {shown}{scope}")
         except SQLAlchemyError as exc:
             raise _Usage(f"cannot read the database {shown}: {describe_error(exc)}") from None
@@ -191,6 +197,8 @@ def _write(html: str, output: str | None) -> None:
 
 def _report_page(page: Any) -> ReportPage:
     """A page as ``storage.read`` gives it."""
+    from cleaners.report import ReportPage, ReportSegment
+
     return ReportPage(
         name=page.url,
         url=page.url,

@@ -9,7 +9,15 @@ from sqlalchemy import func, select
 
 from cleaners.furniture.keys import line_key, normalise_line
 from cleaners.furniture.stats import MemorySiteStats
-from storage.site_patterns import list_patterns, list_sites, observe_page, set_veto, site_pages, site_patterns
+from storage.site_patterns import (
+    list_patterns,
+    list_sites,
+    observe_page,
+    observe_pages,
+    set_veto,
+    site_pages,
+    site_patterns,
+)
 from storage.site_stats import DatabaseSiteStats
 
 
@@ -17,24 +25,73 @@ def lines(*texts: str) -> dict[str, str]:
     return {line_key(normalise_line(t)): normalise_line(t) for t in texts}
 
 
-def test_database_stats_agree_with_memory_stats_whatever_the_history(db_url):
+@pytest.mark.parametrize("flush_pages", [1, 7, 1000])
+def test_database_stats_agree_with_memory_stats_whatever_the_history(db_url, flush_pages):
+    """Pending observations count at once in this process: before, between and after writes."""
     rng = Random(5)
     vocab = [f"line {i}" for i in range(12)]
     history = []
     for _ in range(40):  # pages seen, some of them again with other lines
         site = rng.choice(["a.example", "b.example"])
         history.append((site, f"https://{site}/{rng.randint(0, 9)}", lines(*rng.sample(vocab, rng.randint(1, 6)))))
-    memory, database = MemorySiteStats(), DatabaseSiteStats(db_url)
+    memory = MemorySiteStats()
+    database = DatabaseSiteStats(db_url, flush_pages=flush_pages, flush_seconds=3600)
+    keys = set(lines(*vocab))
     try:
-        for site, url, found in history:
+        for n, (site, url, found) in enumerate(history):
             memory.observe(site, url, found)
             database.observe(site, url, found)
-        keys = set(lines(*vocab))
+            if n % 5 == 4:
+                for asked in ("a.example", "b.example", "c.example"):
+                    assert database.evidence(asked, keys) == memory.evidence(asked, keys)
+                    assert database.other_sites(asked, keys) == memory.other_sites(asked, keys)
+        database.flush()
         for site in ("a.example", "b.example", "c.example"):
             assert database.evidence(site, keys) == memory.evidence(site, keys)
             assert database.other_sites(site, keys) == memory.other_sites(site, keys)
     finally:
         database.close()
+
+
+def test_counting_a_batch_equals_counting_page_by_page(engine, db_url):
+    """``observe_pages`` sums a batch's changes per key: the rows are those of one page at a time."""
+    rng = Random(11)
+    vocab = [f"line {i}" for i in range(15)]
+    batches = [
+        {f"https://a.example/{rng.randint(0, 6)}": lines(*rng.sample(vocab, rng.randint(0, 8))) for _ in range(5)}
+        for _ in range(8)
+    ]
+    with engine.begin() as conn:
+        for batch in batches:
+            observe_pages(conn, "a.example", batch)
+        batched = conn.execute(select(site_patterns.c.key, site_patterns.c.page_count).order_by("key")).all()
+        conn.execute(site_patterns.delete())
+        conn.execute(site_pages.delete())
+        for batch in batches:
+            for url, found in batch.items():
+                observe_page(conn, "a.example", url, found)
+        one_by_one = conn.execute(select(site_patterns.c.key, site_patterns.c.page_count).order_by("key")).all()
+    assert batched == one_by_one and len(batched) > 5
+
+
+def test_another_process_sees_observations_once_written(db_url):
+    """Two crawl workers: each sees its own pending pages at once, the other's after a write."""
+    first = DatabaseSiteStats(db_url, flush_pages=1000, flush_seconds=3600)
+    second = DatabaseSiteStats(db_url, flush_pages=1000, flush_seconds=3600)
+    key = line_key("tip line")
+    try:
+        first.observe("a.example", "https://a.example/1", lines("Tip line"))
+        assert first.evidence("a.example", {key}).pages == {key: 1}
+        assert second.evidence("a.example", {key}).pages == {}
+        first.flush()
+        second.observe("a.example", "https://a.example/2", lines("Tip line"))
+        assert second.evidence("a.example", {key}).pages == {key: 2}
+        assert first.evidence("a.example", {key}).pages == {key: 1}  # the second's page is not written yet
+        second.close()
+        assert first.evidence("a.example", {key}).pages == {key: 2}
+    finally:
+        first.close()
+        second.close()
 
 
 def test_observing_is_idempotent_and_text_is_kept_from_the_second_page(engine):
