@@ -56,6 +56,10 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# A response's output (one article, the links it follows) goes through the pipelines this many at a time. Scrapy
+# starts that many tasks for every response whatever it yields: its default of 100 cost the crawl's parent process
+# 100 asyncio tasks a page for one item.
+CONCURRENT_ITEMS = 8
 DOWNLOAD_MAXSIZE = SIEVE_MAX_BYTES
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 DOWNLOAD_TIMEOUT = 30
