@@ -121,10 +121,14 @@ def region_of(el: lxml.html.HtmlElement) -> str | None:
     tag = el.tag
     if tag in REGION_TAGS:
         return REGION_TAGS[tag]
-    role = el.get("role")
+    return _region_of_names(el.get("role"), el.get("class"), el.get("id"))
+
+
+def _region_of_names(role: str | None, classes: str | None, id_: str | None) -> str | None:
+    """The region an element's role, class and id name (see :func:`region_of`)."""
     if role and role.strip().lower() in ROLES:
         return ROLES[role.strip().lower()]
-    names = f"{el.get('class') or ''} {el.get('id') or ''}".strip()
+    names = f"{classes or ''} {id_ or ''}".strip()
     if names and len(names) < 200:
         for word in _WORD_SPLIT_RE.split(names.lower()):
             if word in CLASS_WORDS:
@@ -133,14 +137,76 @@ def region_of(el: lxml.html.HtmlElement) -> str | None:
 
 
 def is_hidden(el: lxml.html.HtmlElement) -> bool:
-    if el.get("hidden") is not None or (el.get("type") or "").lower() == "hidden":
+    return _hidden(el, el.keys())
+
+
+def _hidden(el: lxml.html.HtmlElement, names: list[str]) -> bool:
+    """:func:`is_hidden` of an element whose attribute names are ``names``.
+
+    Reading an attribute from lxml costs more than the rest of a check, so the
+    walk reads the names once and only the attributes that are there.
+    """
+    if "hidden" in names:
         return True
-    style = el.get("style")
-    return bool(style) and _HIDDEN_STYLE_RE.search(style) is not None
+    if "type" in names and (el.get("type") or "").lower() == "hidden":
+        return True
+    if "style" in names:
+        style = el.get("style")
+        return bool(style) and _HIDDEN_STYLE_RE.search(style) is not None
+    return False
+
+
+_NamesKey = tuple[str | None, str | None, str | None]
+
+
+def _named_region(el: lxml.html.HtmlElement, names: list[str], seen: dict[_NamesKey, str]) -> str:
+    """The region an element's role, class or id names ("" for none), reading only the attributes in ``names``.
+
+    ``seen`` remembers the answer for each (role, class, id) on this page: a
+    page repeats the same few class names on hundreds of elements, and a dict
+    hit is far cheaper than splitting them into words again. (Per page, not
+    global, so a hostile page's huge class names go when the page does.)
+    """
+    key = (
+        el.get("role") if "role" in names else None,
+        el.get("class") if "class" in names else None,
+        el.get("id") if "id" in names else None,
+    )
+    region = seen.get(key)
+    if region is None:
+        region = seen[key] = _region_of_names(*key) or ""
+    return region
+
+
+def _normalise_space(text: str) -> str:
+    """``text`` with each run of whitespace one space, as a browser draws inline text.
+
+    Most text needs no regex pass: inside its surrounding whitespace (the
+    markup's indentation), text that is printable and has no double space has
+    no whitespace but single ASCII spaces, since every other whitespace
+    character is unprintable.
+    """
+    core = text.strip()
+    if not core.isprintable() or "  " in core:
+        return _WS_RE.sub(" ", text)
+    if core is text:
+        return text
+    if not core:
+        return " "  # whitespace only
+    if text[0].isspace():
+        core = " " + core
+    if text[-1].isspace():
+        core += " "
+    return core
 
 
 class _Writer:
-    """Collects inline text into blocks and blocks into the page text."""
+    """Collects inline text into blocks and blocks into the page text.
+
+    Where new text stands (its region, block tag, list item, and whether it
+    is marked) is the top of the stacks the walk keeps here, read only when a
+    block starts, so moving in and out of elements costs no bookkeeping.
+    """
 
     def __init__(self) -> None:
         self.parts: list[str] = []
@@ -148,30 +214,43 @@ class _Writer:
         self.pos = 0
         self.pieces: list[str] = []
         self.length = 0
-        self.links: list[Link] = []
+        #: Whether the block's text so far ends in a space (a new piece's leading space is then dropped).
+        self.spaced = True
+        #: The block's links so far, ``(start, end, href)``: tuples, as a dataclass costs ten times as much to make.
+        self.links: list[tuple[int, int, str]] = []
         self.region = PAGE
         self.tag = "body"
         self.marked = False
         self.item = 0
-        #: Where new text stands: (region, block tag, marked, item), kept up to date by the walk.
-        self.context: tuple[str, str, bool, int] = (PAGE, "body", False, 0)
+        # The walk's stacks: the innermost region, block tag and list item, and how many marks are open.
+        self.regions: list[str] = [PAGE]
+        self.block_tags: list[str] = ["body"]
+        self.items: list[int] = [0]
+        self.marks_open = 0
 
     def add(self, text: str) -> None:
-        piece = _WS_RE.sub(" ", text)
-        if piece[:1] == " " and (not self.length or self.pieces[-1][-1] == " "):
-            piece = piece[1:]
-        if not piece:
+        if not text:
             return
-        region, tag, marked, item = self.context
+        if text.isspace():
+            # Whitespace between tags, the most common text of all: at most one space, never a block's first.
+            if self.spaced:
+                return
+            piece = " "
+        else:
+            piece = _normalise_space(text)
+            if self.spaced and piece[0] == " ":
+                piece = piece[1:]
         if not self.length:
-            self.region, self.tag, self.marked, self.item = region, tag, marked, item
-        elif marked:
+            self.region, self.tag, self.item = self.regions[-1], self.block_tags[-1], self.items[-1]
+            self.marked = self.marks_open > 0
+        elif self.marks_open:
             self.marked = True
         self.pieces.append(piece)
         self.length += len(piece)
+        self.spaced = piece[-1] == " "
 
     def link(self, start: int, href: str) -> None:
-        self.links.append(Link(start, self.length, href))
+        self.links.append((start, self.length, href))
 
     def flush(self) -> None:
         if not self.length:
@@ -180,24 +259,46 @@ class _Writer:
         text = "".join(self.pieces).rstrip(" ")
         start = self.pos + 1 if self.parts else 0
         links: list[Link] = []
-        for link in self.links:
-            s, e = link.start, min(link.end, len(text))
+        for s, e, href in self.links:
+            e = min(e, len(text))
             while s < e and text[s] == " ":
                 s += 1
             while e > s and text[e - 1] == " ":
                 e -= 1
             if s < e:
-                links.append(Link(start + s, start + e, link.href))
+                links.append(Link(start + s, start + e, href))
         self.parts.append(text)
         self.blocks.append(Block(start, start + len(text), self.region, self.tag, tuple(links), self.marked, self.item))
         self.pos = start + len(text)
         self.pieces.clear()
         self.length = 0
+        self.spaced = True
         self.links.clear()
 
 
 #: What an element opened, so its end undoes exactly that (bit flags on one stack).
 _SKIPPED, _BLOCK, _ITEM, _REGION, _MARK, _ANCHOR = 1, 2, 4, 8, 16, 32
+#: A tag kind only (see ``_TAG_KINDS``), never on the stack.
+_PRE = 64
+
+
+def _tag_kinds() -> dict[str, int]:
+    """What each tag is, in the bits above: the walk tells an element's kind by one lookup (absent: plain inline)."""
+    kinds: dict[str, int] = {}
+    for tags, bit in (
+        (SKIP_TAGS, _SKIPPED),
+        (BLOCK_TAGS, _BLOCK),
+        (ITEM_TAGS, _ITEM),
+        (REGION_TAGS, _REGION),
+        (("a",), _ANCHOR),
+        (("pre",), _PRE),
+    ):
+        for tag in tags:
+            kinds[tag] = kinds.get(tag, 0) | bit
+    return kinds
+
+
+_TAG_KINDS = _tag_kinds()
 
 
 def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tuple[str, list[Block]]:
@@ -207,45 +308,53 @@ def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tu
     override); pass elements of ``root`` itself.
     """
     out = _Writer()
-    regions: list[str] = [PAGE]
-    block_tags: list[str] = ["body"]
-    items: list[int] = [0]
+    regions, block_tags, items = out.regions, out.block_tags, out.items
     numbers = itertools.count(1)
-    marked = 0
     opened: list[int] = []  # one entry of flags per element being walked
     # Anchors still open: (element, start offset in the current block, href).
     anchors: list[tuple[object, int, str]] = []
-    block_tags_set, item_tags, skip_tags = BLOCK_TAGS, ITEM_TAGS, SKIP_TAGS
+    if marks:
+        marks = _as_set(marks)
+    # Names bound locally: this loop runs twice per element of every page.
+    tag_kinds, region_tags = _TAG_KINDS, REGION_TAGS
+    seen_names: dict[_NamesKey, str] = {}
+    add, flush = out.add, out.flush
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
+    skip_subtree = walker.skip_subtree
     for event, el in walker:
         tag = el.tag
         if not isinstance(tag, str):
             continue  # comments and processing instructions: the parser removed them, entities stay out
         if event == "start":
-            has_attributes = len(el.attrib) > 0
-            if tag in skip_tags or (has_attributes and is_hidden(el)):
-                walker.skip_subtree()
+            kind = tag_kinds.get(tag, 0)
+            names = el.keys()
+            if kind & _SKIPPED or (names and _hidden(el, names)):
+                skip_subtree()
                 opened.append(_SKIPPED)
                 continue
             flags = 0
-            if tag in block_tags_set:
+            if kind & _BLOCK:
                 if anchors:
                     _close_anchors(out, anchors)
-                out.flush()
+                if out.length or out.links:
+                    flush()
                 block_tags.append(tag)
-                flags |= _BLOCK
-            if tag in item_tags:
+                flags = _BLOCK
+            if kind & _ITEM:
                 items.append(next(numbers))
                 flags |= _ITEM
-            region = REGION_TAGS.get(tag) or (region_of(el) if has_attributes else None)
-            if region:
-                regions.append(region)
+            if kind & _REGION:
+                regions.append(region_tags[tag])
                 flags |= _REGION
+            elif names:
+                region = _named_region(el, names, seen_names)
+                if region:
+                    regions.append(region)
+                    flags |= _REGION
             if marks and el in marks:
-                marked += 1
+                out.marks_open += 1
                 flags |= _MARK
-            out.context = (regions[-1], block_tags[-1], marked > 0, items[-1])
-            if tag == "a" and has_attributes:
+            if kind & _ANCHOR and "href" in names:
                 href = (el.get("href") or "").strip()
                 if href:
                     anchors.append((el, out.length, href))
@@ -253,35 +362,43 @@ def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tu
             opened.append(flags)
             text = el.text
             if text:
-                if tag == "pre":
+                if kind & _PRE:
                     _add_pre(out, text)
-                else:
-                    out.add(text)
+                elif not (out.spaced and text.isspace()):  # skips the call for indentation between tags
+                    add(text)
             continue
         # event == "end"
         flags = opened.pop()
-        if flags and not flags & _SKIPPED:
+        if flags and flags != _SKIPPED:
             if flags & _ANCHOR and anchors and anchors[-1][0] is el:
                 _, start, href = anchors.pop()
                 out.link(start, href)
             if flags & _MARK:
-                marked -= 1
+                out.marks_open -= 1
             if flags & _REGION:
                 regions.pop()
             if flags & _BLOCK:
                 if anchors:
                     _close_anchors(out, anchors)
-                out.flush()
+                if out.length or out.links:
+                    flush()
                 block_tags.pop()
             if flags & _ITEM:
                 items.pop()
-            out.context = (regions[-1], block_tags[-1], marked > 0, items[-1])
         tail = el.tail
-        if tail:
-            out.add(tail)
+        if tail and not (out.spaced and tail.isspace()):
+            add(tail)
     _close_anchors(out, anchors)
-    out.flush()
+    flush()
     return "\n".join(out.parts), out.blocks
+
+
+def _as_set(marks: Collection[object]) -> Collection[object]:
+    """``marks`` as a set, so each element's membership test is one hash (elements hash by identity)."""
+    try:
+        return frozenset(marks)
+    except TypeError:  # something unhashable among them: test membership as given
+        return marks
 
 
 def _close_anchors(out: _Writer, anchors: list[tuple[object, int, str]]) -> None:

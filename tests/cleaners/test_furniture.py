@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import itertools
+import random
+import re
+import sys
+import unicodedata
 
 import pytest
 
@@ -60,6 +64,30 @@ def test_normalisation_folds_case_space_and_typography_but_not_digits():
 def test_page_lines_counts_a_line_once_and_skips_lines_without_letters():
     lines = page_lines("Advertisement\n2024\n---\nAdvertisement\nSome text.")
     assert sorted(lines.values()) == ["advertisement", "some text."]
+
+
+def test_normalisation_fast_paths_are_the_definition():
+    # The definition, spelt out the slow way; normalise_line skips steps that cannot change a line.
+    table = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
+
+    def reference(text: str) -> str:
+        text = unicodedata.normalize("NFKC", text).translate(table)
+        return re.sub(r"\s+", " ", text).strip().casefold()
+
+    spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
+    alphabet = [*spaces, *"‘’“”–—", "Ab", "1", "ß", "ẞ", "İ", "ﬁ", "Ａ", "㍻", "\u00bd", "e\u0301", "\u0627", "\u200b"]
+    rng = random.Random(11)
+    samples = [*spaces, *alphabet, "  Sign   UP\t—  now\x1c", "\x1f\x85plain ascii\x0b\x0c"]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 10))) for _ in range(20_000)]
+    for text in samples:
+        assert normalise_line(text) == reference(text), repr(text)
+    page = "\n".join(samples[:3000])
+    expected: dict[str, str] = {}
+    for m in re.finditer(r"[^\n]+", page):
+        line = reference(m.group())
+        if line and len(line) <= 1000 and re.search(r"[^\W\d_]", line):
+            expected.setdefault(line_key(line), line)
+    assert list(page_lines(page).items()) == list(expected.items())
 
 
 @pytest.mark.parametrize(

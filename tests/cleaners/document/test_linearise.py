@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import random
+import re
+import sys
 import time
 
-from cleaners.document.linearise import linearise
+import lxml.etree
+import lxml.html
+
+from cleaners.document.linearise import _normalise_space, linearise
 from cleaners.document.parse import parse_html
 
 
@@ -98,3 +104,31 @@ def test_a_hostile_page_of_many_blocks_is_linear():
     t0 = time.perf_counter()
     assert len(lines(html)) == 50_000
     assert time.perf_counter() - t0 < 60  # a generous bound against a quadratic walk, not a speed test
+
+
+def test_a_tree_ten_thousand_levels_deep_is_walked_without_recursion():
+    # Built directly: the parser would stop at 256 levels, a tree handed to linearise need not.
+    root = lxml.html.Element("html")
+    el = lxml.etree.SubElement(root, "body")
+    for i in range(10_000):
+        el = lxml.etree.SubElement(el, ("div", "span", "a", "li")[i % 4], {"class": "nav-menu"} if i % 5 == 0 else {})
+        if el.tag == "a":
+            el.set("href", f"/{i}")
+        el.text = f"t{i}" if i % 1000 == 0 else None
+    el.text = "deepest"
+    assert sys.getrecursionlimit() < 10_000  # so a recursive walk would fail here
+    text, blocks = linearise(root, {el})
+    assert text.split("\n")[-1] == "deepest" and blocks[-1].marked and blocks[-1].region == "nav"
+    assert len(blocks) == 11
+
+
+def test_whitespace_fast_path_is_the_regex_it_skips():
+    # The fast path rests on this: the only whitespace a printable string can hold is the ASCII space.
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace() and c.isprintable()] == [" "]
+    spaces = [c for c in map(chr, range(sys.maxunicode + 1)) if c.isspace()]
+    alphabet = [*spaces, " ", " ", "a", "b", "\u0627", "\u200b", "\u00ad", "\ufeff", "\u0301", "x y"]
+    rng = random.Random(7)
+    samples = [*spaces, *(f"{a}x{b}" for a in spaces for b in (" ", "\n", "")), "a  b", " a b ", "\n  a\n  "]
+    samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
+    for text in samples:
+        assert _normalise_space(text) == re.sub(r"\s+", " ", text), repr(text)
