@@ -13,7 +13,9 @@ from cleaners.document.linearise import Block, Link
 from cleaners.text import normalise_ws, trim
 from cleaners.urls import is_http
 
-_LINE_RE = re.compile(r"[^\n]+")
+#: A line stripped of surrounding whitespace (``\s`` is exactly ``str.isspace``): the group is what
+#: :func:`trim` leaves of a ``[^\n]+`` run, found without a Python loop; a blank line does not match.
+_LINE_RE = re.compile(r"[^\S\n]*([^\n]*\S)")
 
 __all__ = ["Block", "Line", "Link", "Page", "Span"]
 
@@ -84,13 +86,19 @@ class Page:
         self._line_cache: list[tuple[Line, bool]] | None = None
         self._line_starts: list[int] = []
         self._lower: str | None = None
+        self._urls: dict[str, str | None] = {}
 
     # -- links ------------------------------------------------------------------------------------
 
     def link_url(self, link: Link) -> str | None:
         """A link's absolute http(s) URL, resolved on demand (most links are never asked for)."""
-        url = urljoin(self.base_url or "", link.href)
-        return url if is_http(url) else None
+        # Several cleaners ask for the same links, and the URL depends on nothing but the href.
+        try:
+            return self._urls[link.href]
+        except KeyError:
+            url = urljoin(self.base_url or "", link.href)
+            found = self._urls[link.href] = url if is_http(url) else None
+            return found
 
     @property
     def links(self) -> Mapping[str, str]:
@@ -184,11 +192,15 @@ class Page:
         """Every line of the text, stripped, with whether it is main content: split once per page."""
         if self._line_cache is None:
             text = self.text
+            main, starts = self.main, self._main_starts
             cache: list[tuple[Line, bool]] = []
+            i = -1  # bisect_right(starts, s) - 1 as in :meth:`in_main`, kept up as the lines go down the page
             for m in _LINE_RE.finditer(text):
-                s, e = trim(text, *m.span())
-                if s < e:
-                    cache.append((Line(s, e, text[s:e]), self.in_main(s, e)))
+                s, e = m.span(1)
+                while i + 1 < len(starts) and starts[i + 1] <= s:
+                    i += 1
+                in_main = (i >= 0 and main[i][1] > s) or (i + 1 < len(main) and main[i + 1][0] < e)
+                cache.append((Line(s, e, m[1]), in_main))
             self._line_cache = cache
             self._line_starts = [line.start for line, _ in cache]
         return self._line_cache

@@ -79,6 +79,19 @@ _FORMATS = [
 TIMESTAMP_RES = [re.compile(f, re.I) for f in _FORMATS]
 #: Every format carries a four-digit year (any four digits: a cheap first test, not a year check).
 FOUR_DIGITS = re.compile(r"\d{4}")
+#: The digits and spaces every match of the format at the same index contains (its year and what touches it).
+#: Matching a case-insensitive alternation of month and weekday names at every position of a line is slow, and
+#: these need no names and no case: a format whose anchor is not in the range cannot match there, and one
+#: whose anchor is matches nowhere before ``_ANCHOR_OFFSET`` characters ahead of the anchor's first hit.
+_ANCHORS = [
+    re.compile(r"\d:\d\d\s\d{4}"),  # the hour's last digit, minutes and year of "GMT 16:39 2017 ..."
+    re.compile(r"\d{4}-\d\d-\d\d"),  # where "2017-11-05 ..." starts
+    re.compile(r"\d\s\S+(?: \S+)?\s\d{4}"),  # the day's last digit to the year: month names have at most one space
+    re.compile(r"\d,\s?\d{4}"),  # the day's last digit to the year of "November 5, 2017"
+]
+#: How far into a match its anchor may start, at most: a weekday, a month name and a few digits and spaces
+#: before it (each character of a pattern matches one character, case-insensitive or not).
+_ANCHOR_OFFSET = max(map(len, WEEKDAYS)) + max(map(len, MONTHS)) + 16
 
 
 @dataclass(frozen=True)
@@ -114,8 +127,12 @@ def find_timestamps(text: str, start: int = 0, end: int | None = None) -> Iterat
     if not FOUR_DIGITS.search(text, start, end):
         return  # every format carries a four-digit year: most lines are done here
     found: list[tuple[int, int, re.Match[str]]] = []
-    for rx in TIMESTAMP_RES:
-        for m in rx.finditer(text, start, end):
+    for rx, anchor in zip(TIMESTAMP_RES, _ANCHORS, strict=True):
+        hit = anchor.search(text, start, end)
+        if hit is None:
+            continue  # no match can lie in the range without its anchor
+        # No match starts earlier: the same matches as from ``start``, without trying the names at each position.
+        for m in rx.finditer(text, max(start, hit.start() - _ANCHOR_OFFSET), end):
             # Not inside a word or number: "x12017-11-05" is not a date.
             if m.start() > 0 and text[m.start() - 1].isdigit():
                 continue

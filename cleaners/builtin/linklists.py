@@ -51,8 +51,12 @@ class LinkListCleaner(Cleaner):
         site = site_of(page.url)
         own = page.url.split("#")[0].rstrip("/")
 
+        verdicts: dict[str, bool] = {}  # by URL: a site's menus and lists link the same pages again and again
+
         def same_site_article(url: str) -> bool:
-            return site_of(url) == site and url.split("#")[0].rstrip("/") != own and is_article_url(url)
+            if url not in verdicts:
+                verdicts[url] = site_of(url) == site and url.split("#")[0].rstrip("/") != own and is_article_url(url)
+            return verdicts[url]
 
         if page.blocks:
             # Only a line that starts with a link (after a bullet) can be one: the page's link starts, once.
@@ -118,10 +122,11 @@ class LinkListCleaner(Cleaner):
         if not anchors or anchors[0].start != offset:
             return None
         link = anchors[0]
-        anchor = normalise_ws(page.text[link.start : link.end])
-        words = anchor.split()
+        # Count the words before normalising: most such lines are one- or two-word menu entries.
+        words = page.text[link.start : link.end].split()
         if len(words) < MIN_ANCHOR_WORDS or len(words) > MAX_HEADLINE_WORDS:
             return None
+        anchor = " ".join(words)  # normalise_ws: str.split() and re's \s both split on str.isspace()
         if anchor.endswith(".") or ". " in anchor:
             return None  # a linked sentence is article text, not a headline
         rest = page.text[link.end : line.end]

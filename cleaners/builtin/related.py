@@ -221,10 +221,11 @@ class RelatedLinksCleaner(Cleaner):
         if line.text.startswith("|") and line.text.endswith("|") and len(line.text) > 1:
             lo, hi = trim(text, lo + 1, hi)[0], trim(text, lo, hi - 1)[1]
         header = HEADER_RE.match(text, lo, hi)
-        if not header or not page.links:
+        if not header:
             return
         h_end = trim(text, lo, header.end())[1]
-        if h_end >= hi or not text[h_end].isspace():
+        # The page's anchor texts last: they resolve every link of the page, and most lines stop before.
+        if h_end >= hi or not text[h_end].isspace() or not page.links:
             return
         found = _glued_links(text, h_end, hi, page.links)
         if not found:
@@ -239,7 +240,8 @@ class RelatedLinksCleaner(Cleaner):
         def free(line: Line) -> bool:
             return not any(s < line.end and line.start < e for s, e in taken)
 
-        lines = [ln for ln in page.lines() if free(ln)]
+        # Most pages have no dated run: then every line is free and no line is a run's title.
+        lines = [ln for ln in page.lines() if free(ln)] if taken else list(page.lines())
         run_starts = set(runs)
         i = 0
         while i < len(lines):
@@ -247,7 +249,11 @@ class RelatedLinksCleaner(Cleaner):
             if not line.text[:16].lower().startswith(HEADER_OPENINGS):
                 # No header, inline link or popular-list title opens with anything else: only the title of a
                 # dated run (a section name) is left to check.
-                if trim(page.text, line.end, len(page.text))[0] in run_starts and _is_run_title(line.text):
+                if (
+                    run_starts
+                    and trim(page.text, line.end, len(page.text))[0] in run_starts
+                    and _is_run_title(line.text)
+                ):
                     yield self.span(line.start, line.end, "related.header", header=line.text)
                 i += 1
                 continue

@@ -81,12 +81,14 @@ class SourceCleaner(Cleaner):
 
     def _line(self, line: Line) -> Span | None:
         text = line.text
-        m = _SOURCE_LINE_RE.match(text)
+        # A source label has its colon: most lines have none and need not be matched against the label.
+        colon = ":" in text or "：" in text
+        m = _SOURCE_LINE_RE.match(text) if colon else None
         if m and len(m["name"].split()) <= 6:
             return self.span(line.start, line.end, "source.label", name=normalise_source(m["name"]))
         if len(text) <= 600 and _CREDIT_RE.match(text):
             return self.span(line.start, line.end, "source.credit-line", credits=text.strip("()[] "))
-        if len(text) > 200:
+        if len(text) > 200 or not colon:
             return None
         for g in _SOURCE_GLUED_RE.finditer(text, max(0, len(text) - 80)):
             m = _SOURCE_LINE_RE.match(text, g.start())
