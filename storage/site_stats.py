@@ -5,7 +5,7 @@ One :class:`DatabaseSiteStats` per crawl process or command worker (built by
 Observations are written behind, a batch of pages in one short transaction
 (every :data:`FLUSH_PAGES` pages or :data:`FLUSH_SECONDS` seconds, at the end
 of a learning pass, and at close): written one page at a time they cost a
-crawl about 8 ms of CPU a page, more than the cleaner chain. Reads add what
+crawl about 8 ms of CPU a page, about as much as the cleaner chain. Reads add what
 is still pending to what the database says, so this process sees its own
 observations at once, exactly as if they had been written; the crawl's
 other processes see them after the next write, a second or so later (a
