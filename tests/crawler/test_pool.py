@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from cleaners.document.files import find_pages
-from crawler.pool import CleaningPool, PageTimeout, WorkerDied
+from crawler.pool import CleaningPool, PageTimeout, PoolError, WorkerDied
 from crawler.pool_tasks import settings_values
 from tests.conftest import ROOT, project_settings, run_scrapy
 from tests.crawler.faulty_cleaners import HANG, KILL
@@ -94,6 +94,22 @@ def test_a_task_over_its_timeout_fails_alone():
         with pytest.raises(PageTimeout):
             hung.result(timeout=60)
         assert after.result(timeout=60).value.record["body"] == "Still cleaned."
+
+
+def test_workers_that_cannot_start_fail_every_task_with_the_reason(monkeypatch):
+    def no_processes(self):
+        raise OSError("Resource temporarily unavailable")
+
+    monkeypatch.setattr(CleaningPool, "_start_worker", no_processes)
+    with CleaningPool(settings_values(project_settings()), workers=2, timeout=30) as pool:
+        queued = pool.submit("clean_file", "a.txt", b"A page.\n")  # may be queued before the failure is known
+        with pytest.raises(PoolError, match="could not start: Resource temporarily unavailable"):
+            queued.result(timeout=30)
+        with pytest.raises(PoolError, match="could not start"):
+            pool.broadcast("finish_learning")
+        later = pool.submit("clean_file", "b.txt", b"Another page.\n")
+        with pytest.raises(PoolError, match="could not start"):
+            later.result(timeout=30)
 
 
 def database_rows(db: Path) -> list[tuple]:
