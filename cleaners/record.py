@@ -71,6 +71,8 @@ class CleaningInfo:
     #: is a worker process, so the process running Scrapy and the database does not spend its time on them.
     packed_content: bytes | None = None
     content_hash: str | None = None
+    #: The record's :func:`storage.records.output_hash`, made there too (None: storage computes it).
+    output_hash: str | None = None
 
 
 #: Every field storage reads from an item, in order.

@@ -204,6 +204,7 @@ class PageResult:
     skipped: tuple[str, str] | None = None  # (reason code, detail)
     packed_content: bytes | None = None  # the content as storage keeps it (HTML only), and its hash
     content_hash: str | None = None
+    output_hash: str | None = None  # of the record, when the page has an article
 
 
 _PATTERNS: dict[str, re.Pattern[str]] = {}
@@ -223,7 +224,7 @@ def clean_page(
     Its time goes to the stat ``sieve/seconds/cleaning`` (the chain's own share is the sum of
     ``cleaners/<path>/seconds``), so a crawl's stats say where the workers' time went.
     """
-    from storage.records import compress, content_hash
+    from storage.records import compress, content_hash, output_hash
 
     t0 = time.perf_counter()
     try:
@@ -231,6 +232,8 @@ def clean_page(
         if result.skipped is None:  # to be stored: pack it here, not in the process that runs Scrapy
             result.packed_content = compress(content) if is_html else None
             result.content_hash = content_hash(content)
+            if result.record is not None and result.raw_text is not None:
+                result.output_hash = output_hash(result.record)
         return result
     finally:
         state.stats.inc_value("sieve/seconds/cleaning", time.perf_counter() - t0)

@@ -138,7 +138,7 @@ def article_rows(
     article.update({
         "fingerprint": fingerprint,
         "cleaned_at": cleaned_at,
-        "output_hash": output_hash(record),
+        "output_hash": record.get("output_hash") or output_hash(record),
     })  # fmt: skip
     segments = [
         {

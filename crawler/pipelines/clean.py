@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+from collections import Counter
 from typing import TYPE_CHECKING, Any
 
 from itemadapter import ItemAdapter
@@ -15,6 +16,7 @@ from cleaners.timestamps import utc_now
 from crawler.components import load_chain, load_extractor
 from crawler.pool import CleaningPool, PoolError, merge_stats
 from crawler.pool_tasks import PageResult, WorkerState, clean_page, settings_values
+from storage.records import cleaning_errors
 
 if TYPE_CHECKING:
     from scrapy import Spider
@@ -101,18 +103,21 @@ class CleanPipeline:
             raise DropItem(f"not an article ({reason}: {detail}): {url}", log_level="DEBUG")
         stats.inc_value("sieve/pages")
         record = result.record or empty_record([])
-        record["errors"] = list(adapter.get("errors") or []) + record["errors"]
+        earlier = list(adapter.get("errors") or [])
+        record["errors"] = earlier + record["errors"]
         for key in FIELDS:
             adapter[key] = record[key]
         adapter["raw_text"] = result.raw_text
         adapter["packed_content"] = result.packed_content
         adapter["content_hash"] = result.content_hash
+        # The worker hashed the record before the spider's errors joined it; those count only if of a cleaning stage.
+        adapter["output_hash"] = None if cleaning_errors(earlier) else result.output_hash
         adapter["fingerprint"] = self.fingerprint
         adapter["cleaned_at"] = utc_now().isoformat()
         if result.raw_text is not None:
             stats.inc_value("sieve/articles")
-            for seg in record["segments"]:
-                stats.inc_value(f"sieve/spans/{seg['label']}")
+            for label, count in Counter(seg["label"] for seg in record["segments"]).items():
+                stats.inc_value(f"sieve/spans/{label}", count)
         for err in record["errors"]:
             stats.inc_value(f"sieve/errors/{err['stage']}")
             if err["stage"] == "clean":  # a plugin bug: logged here, with the URL, not in the worker that hit it
