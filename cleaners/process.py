@@ -89,7 +89,7 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
     the very page a crawl would (:func:`cleaners.testing.make_page`).
     """
     text, blocks = doc.linearise(extractor.main_override(doc))
-    if not text.strip():
+    if not text or text.isspace():  # not text.strip(), without copying the page text
         raise ExtractionError("no visible text in the HTML")
     flags = extractor.main_flags(doc, text, blocks)
     errors = []

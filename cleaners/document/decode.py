@@ -35,11 +35,16 @@ def gunzip(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 def check_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     if len(data) > max_bytes:
         raise too_large(len(data), max_bytes)
-    if not data.strip():
+    if _blank(data):
         raise InputError("empty page: nothing to clean")
     head = data[:8192]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary content (NUL bytes): not a text or HTML page")
+
+
+def _blank(value: bytes | str) -> bool:
+    """``not value.strip()`` without copying a whole page: ``isspace`` tests the same whitespace and stops early."""
+    return not value or value.isspace()
 
 
 def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -52,7 +57,7 @@ def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             f"invalid UTF-8 at byte {exc.start}: raw-text pages must be UTF-8"
             " (convert with iconv -f <encoding> -t utf-8)"
         ) from None
-    if not text.strip():
+    if _blank(text):
         raise InputError("empty page: nothing to clean")
     return text
 
@@ -101,6 +106,19 @@ def _fits(data: bytes, encoding: str) -> bool:
     return True
 
 
+def _decoded_whole(data: bytes, encoding: str, text: str) -> bool:
+    """:func:`_fits`, without decoding a UTF-8 page a second time when its text shows it already fitted.
+
+    w3lib decodes with ``errors="replace"``: UTF-8 text without a U+FFFD had
+    no undecodable byte (a BOM, which w3lib strips, is valid UTF-8 too). A
+    U+FFFD may also be the page's own character, so then, and for every other
+    codec, the bytes are decoded again strictly.
+    """
+    if "\ufffd" not in text and _codec(encoding) == "utf-8":
+        return True
+    return _fits(data, encoding)
+
+
 def _candidates(data: bytes, content_type: str | None) -> list[str]:
     """Encodings worth trying, best first: the header's, the ``<meta>``'s, UTF-8, then charset_normalizer's guess."""
     names = [http_content_type_encoding(content_type), html_body_declared_encoding(data), "utf-8"]
@@ -137,7 +155,7 @@ def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = D
     check_bytes(data, max_bytes)
     encoding, text = html_to_unicode(content_type, data, auto_detect_fun=_guess_encoding)
     note = None
-    if not _fits(data, encoding):
+    if not _decoded_whole(data, encoding, text):
         bad = text.count("\ufffd")
         decoded = sum(1 for ch in text if ch > "\x7f") - bad
         chosen = _codec(encoding)
@@ -152,7 +170,7 @@ def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = D
             encoding, text = better, to_unicode(data, better)
         else:
             note = f"{bad} undecodable byte sequence(s) became U+FFFD (decoded as {encoding})"
-    if not text.strip():
+    if _blank(text):
         raise InputError("empty page: nothing to clean")
     return Decoded(text, encoding, note)
 

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
 import cleaners.document.metadata as metadata
+from cleaners.document.files import decode_page
 from cleaners.document.parse import parse_html
+
+PAGES = sorted(p for p in (Path(__file__).parents[2] / "fixtures" / "pages").rglob("*.htm*") if p.is_file())
 
 DECLARED = """<html><head><title>Ignored | Site</title>
 <meta property="og:title" content="Truce talks begin">
@@ -24,9 +31,10 @@ UNDECLARED = """<html><head><title>Council votes to close the road</title></head
 
 def test_declared_tags_skip_the_search(monkeypatch):
     def fail(*args, **kwargs):
-        raise AssertionError("extract_metadata must not run when title and date are declared")
+        raise AssertionError("trafilatura's search must not run when title and date are declared")
 
     monkeypatch.setattr("trafilatura.metadata.extract_metadata", fail)
+    monkeypatch.setattr(metadata, "_trafilatura_search", fail)
     meta = metadata.page_metadata(parse_html(DECLARED), None)
     assert (meta.title, meta.date, meta.author) == ("Truce talks begin", "2017-08-24", "Jane Doe")
 
@@ -42,3 +50,16 @@ def test_missing_fields_come_from_trafilatura():
     meta = metadata.page_metadata(parse_html(UNDECLARED), "https://example.com/a")
     assert meta.title == "Council votes to close the road"
     assert meta.date == "2017-11-05"
+
+
+@pytest.mark.parametrize("html", [DECLARED, JSONLD, UNDECLARED, *PAGES], ids=lambda h: getattr(h, "name", "inline"))
+def test_the_cut_search_finds_what_extract_metadata_finds(html):
+    """The search stops after the date; title, date and author must be exactly extract_metadata's."""
+    from trafilatura.metadata import extract_metadata
+
+    if isinstance(html, Path):
+        html = decode_page(html.name, html.read_bytes(), 10**8).text
+    url = "https://example.com/news/2020/01/02/a-story"
+    full = extract_metadata(parse_html(html), default_url=url, extensive=False)
+    cut = metadata.searched_metadata(parse_html(html), url)
+    assert (cut.title, cut.date, cut.author) == (full.title, full.date, full.author)

@@ -1,0 +1,40 @@
+"""The shortcuts in decoding give what the long way gives; the attribute-flood guard still works."""
+
+from __future__ import annotations
+
+import pytest
+
+from cleaners.document.decode import _blank, _decoded_whole, _fits, decode_html, defuse_attribute_floods
+
+
+def test_a_flood_is_still_defused():
+    flood = "<p " + " ".join(f"a{i}=1" for i in range(1500)) + ">text</p>"
+    assert defuse_attribute_floods("<html>" + flood) == "<html><p>text</p>"
+    page = "<html><body>" + "word " * 5000 + '<img src="data:' + "x" * 5000 + '"></body></html>'
+    assert defuse_attribute_floods(page) == page
+    assert defuse_attribute_floods("<p " + "a " * 1500) == "<p"  # an unclosed tag at the end of the page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "caf\u00e9 \ufffd literal".encode(),  # the page's own U+FFFD: decoded again, and it fits
+        b"\xef\xbb\xbf<p>bom</p>",
+        b"<p>bad \xff byte</p>",
+        "<p>\u0627\u0644\u0639\u0631\u0628\u064a\u0629</p>".encode(),
+        "<p>\u00e9</p>".encode("cp1252"),
+    ],
+)
+@pytest.mark.parametrize("encoding", ["utf-8", "utf8", "cp1252"])
+def test_decoded_whole_is_fits(data, encoding):
+    text = data.decode(encoding, "replace").removeprefix("\ufeff")
+    assert _decoded_whole(data, encoding, text) == _fits(data, encoding)
+
+
+def test_stray_bytes_still_get_a_note():
+    assert decode_html(b"<html><p>bad \xff byte</p></html>", "text/html; charset=utf-8").note
+
+
+@pytest.mark.parametrize("value", [b"", b" \t\r\n\x0b\x0c", b" x ", "", " \u00a0\u2003\n", " x", "\x1c"])
+def test_blank_is_strip(value):
+    assert _blank(value) == (not value.strip())
