@@ -134,7 +134,12 @@ def searched_metadata(root: lxml.html.HtmlElement, url: str | None) -> Metadata:
     against 16 ms, and found a date on 2 more of 39 (Sieve first takes the date a page prints over its article).
     """
     try:
-        found = _trafilatura_search(root, url)
+        try:
+            found = _trafilatura_search(root, url)
+        except (ImportError, AttributeError, TypeError):  # trafilatura's internals moved: its public function
+            from trafilatura.metadata import extract_metadata
+
+            found = extract_metadata(root, default_url=url, extensive=False)
     except Exception as exc:  # metadata is a bonus; never lose the page over it
         logger.debug("metadata extraction failed for %s: %r", url, exc)
         return Metadata()
