@@ -8,6 +8,7 @@ from cleaners.base import LineCleaner
 from cleaners.builtin.agencies import CAPTION_CREDITS as _AGENCIES
 from cleaners.builtin.agencies import PICTURE_AGENCIES as _PICTURE_AGENCIES
 from cleaners.page import Line, Page
+from cleaners.text import word_stems
 
 MAX_WORDS = 40
 
@@ -45,9 +46,12 @@ _CREDIT_TAIL_RE = re.compile(
 
 #: Every credit line carries one of these (each pattern above needs one): only those lines are looked at.
 TRIGGER_RE = re.compile(
-    r"@|\.com/|사진|写真|صورة|\b(?:contribut|reporting|wires?\b|staff|compiled|write|e-?mail|contact|reach|tip\?"
-    r"|follow|photo|image|picture|pics?\b|credit|illustration|video|foto|bild|фото|getty|shutterstock|istock"
-    r"|associated press|reuters|afp|epa|bloomberg|alamy|xinhua|anadolu|pa\b|nasa)"
+    r"@|\.com/|사진|写真|صورة|"
+    + word_stems(
+        r"contribut|reporting|wires?\b|staff|compiled|write|e-?mail|contact|reach|tip\?"
+        r"|follow|photo|image|picture|pics?\b|credit|illustration|video|foto|bild|фото|getty|shutterstock|istock"
+        r"|associated press|reuters|afp|epa|bloomberg|alamy|xinhua|anadolu|pa\b|nasa"
+    )
 )
 
 

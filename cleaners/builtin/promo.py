@@ -6,6 +6,7 @@ import re
 
 from cleaners.base import LineCleaner
 from cleaners.page import Line, Page
+from cleaners.text import word_stems
 
 #: A call to action is a short line; a long one that mentions a newsletter is prose.
 MAX_WORDS = 45
@@ -72,11 +73,13 @@ _PHRASE_KEYS = (
 #: Every line this cleaner claims carries one of these words (a widget label, a channel, a promotion phrase):
 #: the page is searched once for them and only those lines are looked at.
 TRIGGER_RE = re.compile(
-    r"\b(?:comment|explore|print|reprint|share|tweet|e-?mail|advert|sponsor|paid|thank|error|tell us|skip"
-    r"|continue|scroll|read the full|inbox|opens in|subscri|sign|log in|newsletter|digest|briefing|bulletin"
-    r"|facebook|twitter|x\b|whatsapp|telegram|linkedin|reddit|pinterest|instagram|youtube|tiktok|podcast|itunes"
-    r"|spotify|stitcher|rss\b|app\b|click|tap here|here|commission|affiliate|something|friend|subject to change"
-    r"|enjoyed|coverage|copy link|non-commercial|listen|download|watch|channel|alert|leave a|feedback|sent to)"
+    word_stems(
+        r"comment|explore|print|reprint|share|tweet|e-?mail|advert|sponsor|paid|thank|error|tell us|skip"
+        r"|continue|scroll|read the full|inbox|opens in|subscri|sign|log in|newsletter|digest|briefing|bulletin"
+        r"|facebook|twitter|x\b|whatsapp|telegram|linkedin|reddit|pinterest|instagram|youtube|tiktok|podcast|itunes"
+        r"|spotify|stitcher|rss\b|app\b|click|tap here|here|commission|affiliate|something|friend|subject to change"
+        r"|enjoyed|coverage|copy link|non-commercial|listen|download|watch|channel|alert|leave a|feedback|sent to"
+    )
 )
 
 

@@ -1,0 +1,127 @@
+"""The page's and the cleaners' fast paths give what the plain code they replace gives.
+
+Each fast path is checked against a straightforward reference (the code it
+replaced, kept here) on generated pages: lines, claims and main ranges at
+random, including claims that cut lines and main ranges that overlap.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from cleaners.builtin.copyright import TRIGGER_RE as COPYRIGHT_TRIGGER
+from cleaners.builtin.credits import TRIGGER_RE as CREDIT_TRIGGER
+from cleaners.builtin.metalines import TRIGGER_RE as META_TRIGGER
+from cleaners.builtin.promo import TRIGGER_RE as PROMO_TRIGGER
+from cleaners.page import Line, Page, Span, _line
+from cleaners.text import trim, word_stems
+
+PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+WORDS = ["copyright", "© 2020", "share", "Photo: AP", "12:30", "x", "http://a.b", "rights", " ", "  ", "word"]
+TEXT = st.lists(st.one_of(st.sampled_from(WORDS), st.sampled_from(["\n", "\n\n", " \n ", "\t"])), max_size=40).map(
+    "".join
+)
+
+
+def reference_lines(page: Page, main: bool = False, containing: re.Pattern[str] | None = None) -> Iterator[Line]:
+    """``Page.lines`` as it was: every stripped line, one by one, cut by the claims."""
+    text, spans = page.text, page.spans
+    for m in re.finditer(r"[^\S\n]*([^\n]*\S)", text):
+        s, e = m.span(1)
+        if main and not page.in_main(s, e):
+            continue
+        if containing is not None and not containing.search(page.lower_text, s, e):
+            continue
+        pos = s
+        for span in spans:
+            if span.end <= pos or span.start >= e:
+                continue
+            cs, ce = trim(text, pos, span.start) if span.start > pos else (pos, pos)
+            if cs < ce and (not main or page.in_main(cs, ce)):
+                if containing is None or containing.search(page.lower_text, cs, ce):
+                    yield Line(cs, ce, text[cs:ce])
+            pos = max(pos, span.end)
+        if pos == s:
+            yield Line(s, e, text[s:e])
+            continue
+        cs, ce = trim(text, pos, e)
+        if cs < ce and (not main or page.in_main(cs, ce)):
+            if containing is None or containing.search(page.lower_text, cs, ce):
+                yield Line(cs, ce, text[cs:ce])
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> Page:
+    """A page with main ranges (perhaps overlapping) and disjoint claims, as the chain would add them."""
+    text = draw(TEXT)
+    n = len(text)
+    cuts = sorted(draw(st.lists(st.integers(0, n), max_size=6)))
+    main = [(a, b) for a, b in zip(cuts[::2], cuts[1::2], strict=False)]
+    if draw(st.booleans()) and n:
+        main.append(tuple(sorted(draw(st.tuples(st.integers(0, n), st.integers(0, n))))))  # may overlap the others
+    page = Page(text, main=main)
+    bounds = sorted(set(draw(st.lists(st.integers(0, n), max_size=8))))
+    for a, b in zip(bounds[::2], bounds[1::2], strict=False):
+        page.add(Span(a, b, "boilerplate"))
+    return page
+
+
+@PROPS
+@given(pages(), st.booleans())
+def test_lines_are_the_plain_walk(page: Page, main: bool) -> None:
+    assert list(page.lines(main=main)) == list(reference_lines(page, main))
+    assert list(page.lines(main=main)) == list(reference_lines(page, main))  # again, from the cache
+
+
+@PROPS
+@given(pages(), st.booleans(), st.sampled_from([COPYRIGHT_TRIGGER, CREDIT_TRIGGER, PROMO_TRIGGER, META_TRIGGER]))
+def test_lines_containing_are_the_plain_walk(page: Page, main: bool, trigger: re.Pattern[str]) -> None:
+    assert list(page.lines(main=main, containing=trigger)) == list(reference_lines(page, main, trigger))
+
+
+def test_lines_follow_new_claims() -> None:
+    page = Page("one two\nthree four\nfive")
+    assert [x.text for x in page.lines()] == ["one two", "three four", "five"]
+    page.add(Span(8, 13, "boilerplate"))
+    assert [x.text for x in page.lines()] == ["one two", "four", "five"]
+
+
+@PROPS
+@given(pages())
+def test_main_flags_are_in_main(page: Page) -> None:
+    for line, in_main in page._all_lines():
+        assert in_main == page.in_main(line.start, line.end)
+
+
+def test_fast_line_is_a_line() -> None:
+    line = _line(3, 7, "abcd")
+    assert line == Line(3, 7, "abcd") and type(line) is Line and hash(line) == hash(Line(3, 7, "abcd"))
+    with pytest.raises(AttributeError):
+        line.start = 4  # type: ignore[misc]  # still frozen
+
+
+STEMS = r"comment|copy link|x\b|wires?\b|e-?mail|права|hak cipta|app\b"
+PLAIN = re.compile(rf"\b(?:{STEMS})")
+
+
+@pytest.mark.parametrize("after_first", [False, True])
+@PROPS
+@given(text=st.text(alphabet="comentpyilkxwrsa-прав hkcipt.\n_1", max_size=60))
+def test_word_stems_match_where_the_plain_alternation_does(after_first: bool, text: str) -> None:
+    grouped = re.compile(word_stems(STEMS, boundary_after_first=after_first))
+    for pos in range(len(text) + 1):
+        assert (grouped.match(text, pos) is None) == (PLAIN.match(text, pos) is None)
+        for end in range(pos, len(text) + 1):
+            assert (grouped.search(text, pos, end) is None) == (PLAIN.search(text, pos, end) is None)
+
+
+@pytest.mark.parametrize("stem", [".com", "(a|b)", "[ab]c", "a?b", ""])
+def test_word_stems_refuses_what_it_cannot_group(stem: str) -> None:
+    with pytest.raises(ValueError):
+        word_stems(f"word|{stem}")
