@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin
@@ -105,6 +105,7 @@ class Page:
         self._line_starts: list[int] = []
         self._lower: str | None = None
         self._urls: dict[str, str | None] = {}
+        self._anchors: dict[str, list[Link]] | None = None
         self._candidate_cache: dict[bool, list[Line]] = {}
         self._free_cache: dict[bool, tuple[int, list[Line]]] = {}
 
@@ -135,6 +136,37 @@ class Page:
             self._links = found
         return self._links
 
+    def _anchor_index(self) -> dict[str, list[Link]]:
+        """Anchor text (whitespace-normalised) -> the links that carry it, in page order, URLs not resolved."""
+        if self._anchors is None:
+            index: dict[str, list[Link]] = {}
+            for block in self.blocks:
+                for link in block.links:
+                    text = normalise_ws(self.text[link.start : link.end])
+                    if text:
+                        index.setdefault(text, []).append(link)
+            self._anchors = index
+        return self._anchors
+
+    def _anchor_texts(self) -> Collection[str]:
+        """The texts :attr:`links` has, or more: every anchor text, also of links without an http(s) URL.
+
+        A cleaner that looks a text up in :attr:`links` and rarely finds it
+        tests it here first: :attr:`links` resolves the URL of every link on
+        the page, about a millisecond on a whole page.
+        """
+        return self._links.keys() if self._links is not None else self._anchor_index().keys()
+
+    def _url_of_text(self, title: str) -> str | None:
+        """``links.get(title)`` without resolving every other link: the first of its links with an http(s) URL."""
+        if self._links is not None:
+            return self._links.get(title)
+        for link in self._anchor_index().get(title, ()):
+            url = self.link_url(link)
+            if url:
+                return url
+        return None
+
     def anchors_in(self, start: int, end: int) -> list[Link]:
         """The links whose anchor text lies inside ``[start, end)``, in page order, URLs not yet resolved."""
         out: list[Link] = []
@@ -143,6 +175,17 @@ class Page:
             out.extend(link for link in self.blocks[i].links if start <= link.start and link.end <= end)
             i += 1
         return out
+
+    def _first_anchor_in(self, start: int, end: int) -> Link | None:
+        """``anchors_in(start, end)[0]``, or None, without listing the others (a menu line carries dozens)."""
+        blocks = self.blocks
+        i = max(0, bisect.bisect_right(self._block_starts, start) - 1)
+        while i < len(blocks) and blocks[i].start < end:
+            for link in blocks[i].links:
+                if start <= link.start and link.end <= end:
+                    return link
+            i += 1
+        return None
 
     def links_in(self, start: int, end: int) -> list[tuple[Link, str]]:
         """The links whose anchor text lies inside ``[start, end)``, with their http(s) URLs, in page order."""
@@ -164,7 +207,7 @@ class Page:
         inside = self.links_in(start, end)
         if inside:
             return inside[0][1]
-        return self.links.get(title) if title else None
+        return self._url_of_text(title) if title else None
 
     # -- main content -----------------------------------------------------------------------------
 

@@ -124,10 +124,9 @@ class LinkListCleaner(Cleaner):
         text = line.text
         m = _BULLET_RE.match(text)
         offset = line.start + (m.end() if m else 0)
-        anchors = page.anchors_in(offset, line.end)
-        if not anchors or anchors[0].start != offset:
+        link = page._first_anchor_in(offset, line.end)
+        if link is None or link.start != offset:
             return None
-        link = anchors[0]
         # Count the words before normalising: most such lines are one- or two-word menu entries.
         words = page.text[link.start : link.end].split()
         if len(words) < MIN_ANCHOR_WORDS or len(words) > MAX_HEADLINE_WORDS:

@@ -18,7 +18,7 @@ from cleaners.builtin.copyright import TRIGGER_RE as COPYRIGHT_TRIGGER
 from cleaners.builtin.credits import TRIGGER_RE as CREDIT_TRIGGER
 from cleaners.builtin.metalines import TRIGGER_RE as META_TRIGGER
 from cleaners.builtin.promo import TRIGGER_RE as PROMO_TRIGGER
-from cleaners.page import Line, Page, Span, _line
+from cleaners.page import Block, Line, Link, Page, Span, _line
 from cleaners.text import trim, word_stems
 
 PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -125,3 +125,52 @@ def test_word_stems_match_where_the_plain_alternation_does(after_first: bool, te
 def test_word_stems_refuses_what_it_cannot_group(stem: str) -> None:
     with pytest.raises(ValueError):
         word_stems(f"word|{stem}")
+
+
+def _linked_page() -> Page:
+    """Three blocks; "Fire  guts mill" is linked twice (first without an http URL), "Menu" once."""
+    text = "Fire  guts mill\nMenu Fire guts mill\nnothing here"
+    blocks = [
+        Block(0, 15, "main", "p", links=(Link(0, 15, "mailto:x@example.com"),)),
+        Block(16, 35, "nav", "li", links=(Link(16, 20, "/menu"), Link(21, 35, "/news/fire-guts-mill"))),
+        Block(36, 48, "main", "p"),
+    ]
+    return Page(text, url="https://example.com/a", blocks=blocks)
+
+
+def test_url_of_text_is_links_get() -> None:
+    for title in ["Fire guts mill", "Menu", "nothing", "Fire"]:
+        assert _linked_page()._url_of_text(title) == _linked_page().links.get(title)
+    page = _linked_page()
+    assert page._url_of_text("Fire guts mill") == "https://example.com/news/fire-guts-mill"
+    assert page._links is None  # found without resolving every link of the page
+    given = Page("x", links={"Given": "https://example.com/g"})
+    assert given._url_of_text("Given") == "https://example.com/g"
+
+
+def test_anchor_texts_hold_every_text_links_has() -> None:
+    page = _linked_page()
+    assert set(page.links) <= set(page._anchor_texts())
+    assert set(page._anchor_texts()) == {"Fire guts mill", "Menu"}
+    assert set(Page("x", links={"Given": "u"})._anchor_texts()) == {"Given"}
+
+
+def test_first_anchor_in_is_the_first_of_anchors_in() -> None:
+    page = _linked_page()
+    n = len(page.text)
+    for start in range(n + 1):
+        for end in range(start, n + 1):
+            anchors = page.anchors_in(start, end)
+            assert page._first_anchor_in(start, end) == (anchors[0] if anchors else None)
+
+
+def test_chain_counts_reasons_and_spans_in_stats() -> None:
+    from tests.conftest import make_chain
+
+    chain = make_chain()  # with the offline crawler's stats collector, as `scrapy clean` has
+    assert chain.stats is not None
+    chain.run(Page("Story text here.\nCopyright 2020 Example Media. All rights reserved.\nMore text."))
+    stats = chain.stats.get_stats()
+    assert stats["sieve/reasons/copyright.notice"] == 1
+    assert stats["cleaners/cleaners.builtin.CopyrightCleaner/spans"] == 1
+    assert stats["cleaners/cleaners.builtin.CopyrightCleaner/seconds"] > 0
