@@ -78,10 +78,14 @@ class CleanResult:
 
     @property
     def body(self) -> str:
+        return self._body(self.segments())
+
+    def _body(self, segments: list[Span]) -> str:
         lines: list[str] = []
-        for seg in self.segments():
+        for seg in segments:
             if seg.label == BODY:
-                lines.extend(normalise_ws(x) for x in self.text[seg.start : seg.end].split("\n"))
+                # normalise_ws, without a regex call a line: str.split() and re's \s both split on str.isspace().
+                lines.extend(" ".join(x.split()) for x in self.text[seg.start : seg.end].split("\n"))
         return "\n".join(x for x in lines if x)
 
     @property
@@ -104,12 +108,13 @@ class CleanResult:
         return [normalise_ws(self.text[s.start : s.end]) for s in self.spans if s.label == "boilerplate"]
 
     def to_dict(self) -> dict[str, Any]:
+        segments = self.segments()  # once, for the body and the segments both
         return {
-            "body": self.body,
+            "body": self._body(segments),
             "source": self.source,
             "related_links": self.related_links,
             "boilerplate": self.boilerplate,
-            "segments": [segment_dict(s) for s in self.segments()],
+            "segments": [segment_dict(s) for s in segments],
             "errors": list(self.errors),
         }
 

