@@ -78,10 +78,14 @@ class CleanResult:
 
     @property
     def body(self) -> str:
+        return self._body(self.segments())
+
+    def _body(self, segments: list[Span]) -> str:
         lines: list[str] = []
-        for seg in self.segments():
+        for seg in segments:
             if seg.label == BODY:
-                lines.extend(normalise_ws(x) for x in self.text[seg.start : seg.end].split("\n"))
+                # normalise_ws, without a regex call a line: str.split() and re's \s both split on str.isspace().
+                lines.extend(" ".join(x.split()) for x in self.text[seg.start : seg.end].split("\n"))
         return "\n".join(x for x in lines if x)
 
     @property
@@ -104,12 +108,13 @@ class CleanResult:
         return [normalise_ws(self.text[s.start : s.end]) for s in self.spans if s.label == "boilerplate"]
 
     def to_dict(self) -> dict[str, Any]:
+        segments = self.segments()  # once, for the body and the segments both
         return {
-            "body": self.body,
+            "body": self._body(segments),
             "source": self.source,
             "related_links": self.related_links,
             "boilerplate": self.boilerplate,
-            "segments": [segment_dict(s) for s in self.segments()],
+            "segments": [segment_dict(s) for s in segments],
             "errors": list(self.errors),
         }
 
@@ -255,6 +260,13 @@ class CleanerChain:
         """Run every in-scope cleaner; a failing cleaner is recorded and skipped."""
         errors: list[dict[str, Any]] = []
         text = page.text
+        # Looked up once a page, not once a count: Scrapy's stats collector wraps every attribute access.
+        inc_value = self.stats.inc_value if self.stats is not None else None
+
+        def inc(key: str, n: float = 1) -> None:
+            if inc_value is not None and n:
+                inc_value(key, n)  # type: ignore[arg-type]  # Scrapy adds any number; typed int
+
         for cleaner, path, scope in zip(self.cleaners, self.paths, self._domains, strict=True):
             if not in_domains(page.domain, scope):
                 continue
@@ -268,12 +280,12 @@ class CleanerChain:
                 # URL, in the process that runs Scrapy; `scrapy clean` prints it with the file's path).
                 logger.debug("Cleaner %s failed on %s: %s", path, page.url or "a page", what)
                 errors.append({"stage": "clean", "cleaner": path, "message": what})
-                self._inc(f"cleaners/{path}/errors")
+                inc(f"cleaners/{path}/errors")
                 continue
             finally:
                 spent = time.perf_counter() - t0
                 self.seconds[path] += spent
-                self._inc(f"cleaners/{path}/seconds", spent)
+                inc(f"cleaners/{path}/seconds", spent)
             added = 0
             for span in found:
                 problem = None
@@ -296,9 +308,9 @@ class CleanerChain:
                     continue
                 page.add(Span(s, e, span.label, span.reason, path, span.data))
                 if span.reason:
-                    self._inc(f"sieve/reasons/{span.reason}")
+                    inc(f"sieve/reasons/{span.reason}")
                 added += 1
-            self._inc(f"cleaners/{path}/spans", added)
+            inc(f"cleaners/{path}/spans", added)
         return CleanResult(text, page.spans, errors, page.main)
 
 

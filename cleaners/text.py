@@ -24,6 +24,36 @@ def trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def word_stems(stems: str, *, boundary_after_first: bool = False) -> str:
+    r"""``\b(?:stem|stem|...)`` for a ``|``-separated list of stems, grouped by their first character.
+
+    Python's ``re`` tries the alternatives of an alternation one after another
+    at every position of the text, which makes a trigger of sixty words cost
+    half a millisecond on a whole page. Grouped under their first character
+    (``c(?:omment|ontinue)|s(?:hare|kip)``) it tries one branch per distinct
+    first character instead. A match starts at exactly the same positions
+    (only which stem wins there may change, and a trigger only asks where
+    something matches). A stem is a regular expression without groups, classes
+    or alternation that opens with a plain letter.
+
+    ``boundary_after_first=True`` writes the word boundary after the first
+    letter (``c(?<!\w\w)(?:opyright|reated)``: the letter is a word character,
+    so the look-behind says the same as ``\b`` before it). A pattern whose
+    every alternative then opens with a plain character lets ``re`` skip, at C
+    speed, every position whose character opens none: three times faster when
+    the stems open with a few letters, slower when they open with most of the
+    alphabet (the look-behind then runs at most positions).
+    """
+    groups: dict[str, list[str]] = {}
+    for stem in stems.split("|"):
+        if not stem[:1].isalnum() or stem[1:2] in ("?", "*", "+", "{") or any(c in stem for c in "()[]"):
+            raise ValueError(f"word_stems: {stem!r} must open with a letter and hold no group or class")
+        groups.setdefault(stem[0], []).append(stem[1:])
+    if boundary_after_first:
+        return "|".join(f"{first}(?<!\\w\\w)(?:{'|'.join(rests)})" for first, rests in groups.items())
+    return r"\b(?:" + "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items()) + ")"
+
+
 def tokens(text: str | None) -> list[str]:
     """Unicode ``\\w+`` tokens, case kept: the unit of every text measure and of alignment."""
     return _TOKEN_RE.findall(text or "")

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from cleaners.base import Cleaner
 from cleaners.page import Page, Span
-from cleaners.text import YEAR_RE, table_cells
+from cleaners.text import YEAR_RE, table_cells, word_stems
 
 # A boilerplate line is short; a long line that mentions copyright is prose.
 MAX_LEN = 200
@@ -39,9 +39,16 @@ _COPYRIGHT_START_RE = re.compile(
 )
 #: Every line this cleaner claims carries one of these: the page is searched for them once, and only those lines
 #: are looked at (a whole page has hundreds of lines that carry none).
+#: Every alternative opens with a plain character (no class, no ``\b``), so ``re`` skips the positions where none
+#: can start at C speed: a third of the time of ``[©ⓒⒸ]|\(c\)|\b(?:copyright|...)|...``, which matches the same.
 TRIGGER_RE = re.compile(
-    r"[©ⓒⒸ]|\(c\)|\b(?:copyright|rights|reserved|maintained|designed|developed|powered|hosted|built|created"
-    r"|managed|droits|derechos|direitos|rechte|diritti|права|hak cipta)|حقوق|版|無断|무단|재배포|저작권"
+    r"©|ⓒ|Ⓒ|\(c\)|"
+    + word_stems(
+        r"copyright|rights|reserved|maintained|designed|developed|powered|hosted|built|created"
+        r"|managed|droits|derechos|direitos|rechte|diritti|права|hak cipta",
+        boundary_after_first=True,
+    )
+    + r"|حقوق|版|無断|무단|재배포|저작권"
 )
 # "Developed by the courts, the rule is older than the internet." is a sentence:
 # a credit line names someone and stops, it does not go on with a clause.

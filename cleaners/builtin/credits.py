@@ -8,6 +8,7 @@ from cleaners.base import LineCleaner
 from cleaners.builtin.agencies import CAPTION_CREDITS as _AGENCIES
 from cleaners.builtin.agencies import PICTURE_AGENCIES as _PICTURE_AGENCIES
 from cleaners.page import Line, Page
+from cleaners.text import word_stems
 
 MAX_WORDS = 40
 
@@ -41,13 +42,18 @@ _CREDIT_TAIL_RE = re.compile(
     rf"(?:(?i:\({_PHOTO_WORDS}\s?[:：]\s?[^()]{{1,60}}\)|\b{_PHOTO_WORDS}\s?[:：]\s?[^.:]{{1,60}})"
     rf"|(?<=[.!?)]){_AGENCIES}|[/|]\s?{_AGENCIES}|\(\s?{_PICTURE_AGENCIES}\s?\))\s?\.?$"
 )
+#: The longest text :data:`_CREDIT_TAIL_RE` can match (every part of it is bounded; a test checks the figure).
+CREDIT_TAIL_MAX = 80
 
 
 #: Every credit line carries one of these (each pattern above needs one): only those lines are looked at.
 TRIGGER_RE = re.compile(
-    r"@|\.com/|사진|写真|صورة|\b(?:contribut|reporting|wires?\b|staff|compiled|write|e-?mail|contact|reach|tip\?"
-    r"|follow|photo|image|picture|pics?\b|credit|illustration|video|foto|bild|фото|getty|shutterstock|istock"
-    r"|associated press|reuters|afp|epa|bloomberg|alamy|xinhua|anadolu|pa\b|nasa)"
+    r"@|\.com/|사진|写真|صورة|"
+    + word_stems(
+        r"contribut|reporting|wires?\b|staff|compiled|write|e-?mail|contact|reach|tip\?"
+        r"|follow|photo|image|picture|pics?\b|credit|illustration|video|foto|bild|фото|getty|shutterstock|istock"
+        r"|associated press|reuters|afp|epa|bloomberg|alamy|xinhua|anadolu|pa\b|nasa"
+    )
 )
 
 
@@ -68,7 +74,8 @@ def credit_reason(text: str) -> str | None:
         return "credit.handle"
     if words <= 25 and _PHOTO_START_RE.match(text):
         return "credit.photo"
-    if _CREDIT_TAIL_RE.search(text) and not text.endswith(("”", '"')):
+    # The credit ends the line and is short: only its last characters need searching (one more for a final "\n").
+    if _CREDIT_TAIL_RE.search(text, max(0, len(text) - CREDIT_TAIL_MAX - 1)) and not text.endswith(("”", '"')):
         return "credit.caption"
     return None
 

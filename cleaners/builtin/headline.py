@@ -22,11 +22,12 @@ def matches_title(line: str, title: str) -> bool:
     line "Fire danger shuts power", while a first paragraph that merely shares
     a few words with the title does not.
     """
-    want = Counter(t.lower() for t in tokens(title))
-    have = Counter(t.lower() for t in tokens(line))
-    n_have, n_want = sum(have.values()), sum(want.values())
+    line_tokens, title_tokens = tokens(line), tokens(title)
+    n_have, n_want = len(line_tokens), len(title_tokens)
     if not n_have or not n_want or n_have > 60:
-        return False
+        return False  # before counting: the first lines of an article are often long paragraphs
+    want = Counter(t.lower() for t in title_tokens)
+    have = Counter(t.lower() for t in line_tokens)
     common = sum((want & have).values())
     return common >= 0.8 * n_have and common >= 0.5 * n_want
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from functools import lru_cache
 
 from cleaners.base import Cleaner
 from cleaners.builtin.related import POPULAR_RE
@@ -22,6 +23,11 @@ MAX_HEADER_WORDS = 6
 MAX_HEADLINE_WORDS = 30
 _BULLETS = "-–—•*·"
 _BULLET_RE = re.compile(rf"[{_BULLETS}]\s+")
+
+#: A site's menus and lists link the same pages from every page: what a URL's site is and whether it looks like
+#: an article are remembered across pages (both depend on the URL alone; parsing it is most of the cost).
+_site_of = lru_cache(maxsize=8192)(site_of)
+_is_article_url = lru_cache(maxsize=8192)(is_article_url)
 
 
 class LinkListCleaner(Cleaner):
@@ -55,7 +61,7 @@ class LinkListCleaner(Cleaner):
 
         def same_site_article(url: str) -> bool:
             if url not in verdicts:
-                verdicts[url] = site_of(url) == site and url.split("#")[0].rstrip("/") != own and is_article_url(url)
+                verdicts[url] = _site_of(url) == site and url.split("#")[0].rstrip("/") != own and _is_article_url(url)
             return verdicts[url]
 
         if page.blocks:
@@ -118,10 +124,9 @@ class LinkListCleaner(Cleaner):
         text = line.text
         m = _BULLET_RE.match(text)
         offset = line.start + (m.end() if m else 0)
-        anchors = page.anchors_in(offset, line.end)
-        if not anchors or anchors[0].start != offset:
+        link = page._first_anchor_in(offset, line.end)
+        if link is None or link.start != offset:
             return None
-        link = anchors[0]
         # Count the words before normalising: most such lines are one- or two-word menu entries.
         words = page.text[link.start : link.end].split()
         if len(words) < MIN_ANCHOR_WORDS or len(words) > MAX_HEADLINE_WORDS:

@@ -6,6 +6,7 @@ import re
 
 from cleaners.base import LineCleaner
 from cleaners.page import Line, Page
+from cleaners.text import word_stems
 
 #: A call to action is a short line; a long one that mentions a newsletter is prose.
 MAX_WORDS = 45
@@ -62,6 +63,24 @@ _PHRASE_RE = re.compile(
 )
 
 
+#: :data:`_PHRASE_RE` without ``re.I``, for the lowered line (its letters are all lower case).
+_PHRASE_LOWER_RE = re.compile(_PHRASE_RE.pattern)
+#: The characters ``re.I`` takes for an ASCII letter that ``str.lower`` does not lower to one (İ lowers to two
+#: characters): without them, a lower-case pattern matches the lowered line where ``re.I`` matches the line.
+CASE_FOLD_ODDITIES = ("\u0130", "\u0131", "\u017f", "\u212a")  # İ ı ſ and the Kelvin sign
+
+
+def _has_phrase(text: str, low: str) -> bool:
+    """``_PHRASE_RE.search(text)``, searched in the lowered line ``low`` where that is the same: three times faster.
+
+    Case-insensitive matching compares every character through its case
+    mappings; a long alternation pays for it at every position.
+    """
+    if any(c in text for c in CASE_FOLD_ODDITIES):
+        return _PHRASE_RE.search(text) is not None
+    return _PHRASE_LOWER_RE.search(low) is not None
+
+
 #: Every promotion phrase contains one of these; most lines contain none, and a substring test is cheap.
 _PHRASE_KEYS = (
     "inbox", "sign up", "subscribe", "here", "non-commercial", "commission", "affiliate", "something", "friend",
@@ -72,11 +91,13 @@ _PHRASE_KEYS = (
 #: Every line this cleaner claims carries one of these words (a widget label, a channel, a promotion phrase):
 #: the page is searched once for them and only those lines are looked at.
 TRIGGER_RE = re.compile(
-    r"\b(?:comment|explore|print|reprint|share|tweet|e-?mail|advert|sponsor|paid|thank|error|tell us|skip"
-    r"|continue|scroll|read the full|inbox|opens in|subscri|sign|log in|newsletter|digest|briefing|bulletin"
-    r"|facebook|twitter|x\b|whatsapp|telegram|linkedin|reddit|pinterest|instagram|youtube|tiktok|podcast|itunes"
-    r"|spotify|stitcher|rss\b|app\b|click|tap here|here|commission|affiliate|something|friend|subject to change"
-    r"|enjoyed|coverage|copy link|non-commercial|listen|download|watch|channel|alert|leave a|feedback|sent to)"
+    word_stems(
+        r"comment|explore|print|reprint|share|tweet|e-?mail|advert|sponsor|paid|thank|error|tell us|skip"
+        r"|continue|scroll|read the full|inbox|opens in|subscri|sign|log in|newsletter|digest|briefing|bulletin"
+        r"|facebook|twitter|x\b|whatsapp|telegram|linkedin|reddit|pinterest|instagram|youtube|tiktok|podcast|itunes"
+        r"|spotify|stitcher|rss\b|app\b|click|tap here|here|commission|affiliate|something|friend|subject to change"
+        r"|enjoyed|coverage|copy link|non-commercial|listen|download|watch|channel|alert|leave a|feedback|sent to"
+    )
 )
 
 
@@ -91,7 +112,7 @@ def promo_reason(text: str) -> str | None:
     if _CHANNEL_LINK_RE.fullmatch(text):
         return "promo.channel-link"
     low = text.lower()
-    if any(k in low for k in _PHRASE_KEYS) and _PHRASE_RE.search(text):
+    if any(k in low for k in _PHRASE_KEYS) and _has_phrase(text, low):
         return "promo.phrase"
     if _CTA_RE.match(text) and _CHANNEL_RE.search(text):
         return "promo.call-to-action"

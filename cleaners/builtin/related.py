@@ -224,8 +224,12 @@ class RelatedLinksCleaner(Cleaner):
         if not header:
             return
         h_end = trim(text, lo, header.end())[1]
-        # The page's anchor texts last: they resolve every link of the page, and most lines stop before.
-        if h_end >= hi or not text[h_end].isspace() or not page.links:
+        # The page's anchor texts last: they resolve every link of the page, and most lines stop before. A list
+        # opens with one of them: when no anchor text at all does, there is nothing to resolve.
+        if h_end >= hi or not text[h_end].isspace():
+            return
+        first = trim(text, h_end, hi)[0]
+        if not any(text.startswith(title, first, hi) for title in page._anchor_texts()) or not page.links:
             return
         found = _glued_links(text, h_end, hi, page.links)
         if not found:
