@@ -122,6 +122,8 @@ class LinkListCleaner(Cleaner):
     def _block_link_at_start(page: Page, line: Line, wanted: Callable[[str], bool]) -> tuple[str, str] | None:
         """The page's own link opening ``line`` (after a bullet), if it is a same-site article headline."""
         text = line.text
+        if len(text.split()) < MIN_ANCHOR_WORDS:
+            return None  # a link inside the line has no more words than the line: most lines of a menu stop here
         m = _BULLET_RE.match(text)
         offset = line.start + (m.end() if m else 0)
         link = page._first_anchor_in(offset, line.end)

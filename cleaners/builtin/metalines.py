@@ -49,8 +49,10 @@ _MONTH_WORDS = {
 _BYLINE_RE = re.compile(r"\b(?i:by|por|von|par|di)\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*,?\s*){1,4}")
 
 
-#: Stamps, reading times and dates need a digit, label lines a colon, bare URLs "http" or "www.".
-TRIGGER_RE = re.compile(r"[\d:：]|www\.|http")
+#: Stamps, reading times and dates need a digit, label lines a colon, bare URLs "http" or "www.": the lines where
+#: ``[\d:：]|www\.|http`` matches. Written to open with one character class, so ``re`` skips at C speed to the next
+#: digit, colon, "w" or "h" instead of trying three alternatives at every position of the page.
+TRIGGER_RE = re.compile(r"[\d:：wh](?:(?<=[\d:：])|(?<=w)ww\.|(?<=h)ttp)")
 
 
 def is_stamp_line(text: str) -> bool:

@@ -261,3 +261,12 @@ def test_phrase_on_the_lowered_line_is_the_case_insensitive_phrase(text: str) ->
     literal = re.sub(r"\\.", "", _PHRASE_RE.pattern)  # escapes such as \S and \b are classes, not letters
     assert literal == literal.lower()
     assert _has_phrase(text, text.lower()) == (_PHRASE_RE.search(text) is not None)
+
+
+@PROPS
+@given(st.text(alphabet="wh.tp1:：x \n٣", max_size=30))
+def test_meta_trigger_matches_where_the_plain_one_does(text: str) -> None:
+    plain = re.compile(r"[\d:：]|www\.|http")
+    for pos in range(len(text) + 1):
+        for end in range(pos, len(text) + 1):
+            assert (META_TRIGGER.search(text, pos, end) is None) == (plain.search(text, pos, end) is None)
