@@ -25,7 +25,8 @@ Each is a separate process, timed from its start to its exit (start-up included:
 user waits for). With ``--rounds N`` the runs are interleaved N times and each figure is the median, so a
 busy spell of a shared machine slows every kind alike. Per run: documents per second, its ratio to (a) and
 (b), CPU (all its processes' user+system time over its wall time: 100% is one core busy) and peak RSS (the
-sum over the run's process tree, sampled from ``/proc`` every 0.1 s: Linux only). From the crawl's own
+sum over the run's process tree); both sampled from ``/proc`` every 0.1 s (Linux only), since workers forked by
+a forkserver are nobody's waited-for children. From the crawl's own
 stats: the cleaner chain's seconds (the sum of ``cleaners/<path>/seconds``) as a share of the workers'
 cleaning time (``sieve/seconds/cleaning``: parse, article decision, extraction, chain) and of the crawl's
 whole CPU time. ``--memory`` also crawls four times the pages once and compares peak RSS with the 1x
@@ -71,8 +72,12 @@ def loop(kind: str, folder: Path) -> None:
 
 
 # -- measuring a process tree --------------------------------------------------------------------------
-def _children() -> dict[int, list[int]]:
-    tree: dict[int, list[int]] = {}
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _processes() -> dict[int, tuple[int, float]]:
+    """``{pid: (parent pid, own user+system seconds)}`` of every process now."""
+    found: dict[int, tuple[int, float]] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -81,29 +86,35 @@ def _children() -> dict[int, list[int]]:
                 stat = f.read()
         except OSError:
             continue
-        ppid = int(stat[stat.rindex(b")") + 2 :].split()[1])
-        tree.setdefault(ppid, []).append(int(entry.name))
-    return tree
+        fields = stat[stat.rindex(b")") + 2 :].split()
+        found[int(entry.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / CLOCK_TICKS)
+    return found
 
 
-def tree_rss(root: int) -> int:
-    """Resident bytes of ``root`` and all its descendants now."""
-    tree, todo, total = _children(), [root], 0
+def tree_sample(root: int) -> tuple[int, dict[int, float]]:
+    """Resident bytes of ``root`` and all its descendants now, and each one's own CPU seconds so far."""
+    procs = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in procs.items():
+        children.setdefault(ppid, []).append(pid)
+    todo, total, cpu = [root], 0, {}
     while todo:
         pid = todo.pop()
-        todo.extend(tree.get(pid, ()))
+        todo.extend(children.get(pid, ()))
+        if pid in procs:
+            cpu[pid] = procs[pid][1]
         try:
             with open(f"/proc/{pid}/statm") as f:
                 total += int(f.read().split()[1]) * PAGE_SIZE
         except (OSError, IndexError, ValueError):
             pass
-    return total
+    return total, cpu
 
 
 @dataclass
 class Measured:
     wall: float
-    cpu: float  # user + system seconds of the process and every descendant it waited for
+    cpu: float  # user + system seconds of the process and all its descendants
     peak_rss: int
     stderr: str = ""
 
@@ -116,11 +127,14 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
         cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, errors="replace"
     )
     peak = [0]
+    seen: dict[int, float] = {}  # each process's own CPU seconds at its last sample
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.1):
-            peak[0] = max(peak[0], tree_rss(proc.pid))
+            rss, cpu = tree_sample(proc.pid)
+            peak[0] = max(peak[0], rss)
+            seen.update(cpu)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -131,8 +145,12 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"crawl_bench.py: {' '.join(cmd)} exited {proc.returncode}:\n{stderr[-3000:]}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Measured(wall, cpu, peak[0], stderr)
+    # Workers forked by a forkserver are not the command's children: nothing it waits for accounts for them, so
+    # every process of the tree is sampled. The command's own (and its waited children's) time is exact; a
+    # process it did not wait for loses at most its last 0.1 s.
+    waited = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    others = sum(cpu for pid, cpu in seen.items() if pid != proc.pid)
+    return Measured(wall, max(waited, seen.get(proc.pid, 0.0) + others), peak[0], stderr)
 
 
 # -- the runs ------------------------------------------------------------------------------------------
