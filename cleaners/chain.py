@@ -84,8 +84,7 @@ class CleanResult:
         lines: list[str] = []
         for seg in segments:
             if seg.label == BODY:
-                # normalise_ws, without a regex call a line: str.split() and re's \s both split on str.isspace().
-                lines.extend(" ".join(x.split()) for x in self.text[seg.start : seg.end].split("\n"))
+                lines.extend(normalise_ws(x) for x in self.text[seg.start : seg.end].split("\n"))
         return "\n".join(x for x in lines if x)
 
     @property
@@ -172,6 +171,8 @@ class CleanerChain:
             for c, path in zip(self.cleaners, self.paths, strict=True)
         ]
         self.stats = stats
+        # Looked up once, not once a count: Scrapy's stats collector wraps every attribute access.
+        self._inc_value = stats.inc_value if stats is not None else None
         #: Seconds spent in each cleaner's ``find`` (by identity), for ``scrapy cleaners --timing`` and stats.
         self.seconds: dict[str, float] = dict.fromkeys(self.paths, 0.0)
 
@@ -218,8 +219,8 @@ class CleanerChain:
         return [f"{c.name}@{c.version}" for c in self.cleaners]
 
     def _inc(self, key: str, n: float = 1) -> None:
-        if self.stats is not None and n:
-            self.stats.inc_value(key, n)  # type: ignore[arg-type]  # Scrapy adds any number; typed int
+        if self._inc_value is not None and n:
+            self._inc_value(key, n)  # type: ignore[arg-type]  # Scrapy adds any number; typed int
 
     @property
     def learns(self) -> bool:
@@ -260,13 +261,7 @@ class CleanerChain:
         """Run every in-scope cleaner; a failing cleaner is recorded and skipped."""
         errors: list[dict[str, Any]] = []
         text = page.text
-        # Looked up once a page, not once a count: Scrapy's stats collector wraps every attribute access.
-        inc_value = self.stats.inc_value if self.stats is not None else None
-
-        def inc(key: str, n: float = 1) -> None:
-            if inc_value is not None and n:
-                inc_value(key, n)  # type: ignore[arg-type]  # Scrapy adds any number; typed int
-
+        inc = self._inc
         for cleaner, path, scope in zip(self.cleaners, self.paths, self._domains, strict=True):
             if not in_domains(page.domain, scope):
                 continue

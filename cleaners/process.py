@@ -22,7 +22,7 @@ from cleaners.document.linearise import Block
 from cleaners.labels import BODY
 from cleaners.page import Page
 from cleaners.record import FIELDS, empty_record, error_record
-from cleaners.text import sanitise, sanitised_note
+from cleaners.text import is_blank, sanitise, sanitised_note
 from cleaners.urls import host_of
 
 logger = logging.getLogger(__name__)
@@ -89,7 +89,7 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
     the very page a crawl would (:func:`cleaners.testing.make_page`).
     """
     text, blocks = doc.linearise(extractor.main_override(doc))
-    if not text or text.isspace():  # not text.strip(), without copying the page text
+    if is_blank(text):
         raise ExtractionError("no visible text in the HTML")
     flags = extractor.main_flags(doc, text, blocks)
     errors = []

@@ -132,7 +132,12 @@ class CleaningPool:
         future: Future[Outcome] = Future()
         task = _Task(next(self._ids), name, args, future, self.timeout if timeout == -1.0 else timeout)
         with self._lock:
-            self._pending.append(task)
+            failed = self._start_error is not None
+            if not failed:
+                self._pending.append(task)
+        if failed:
+            future.set_exception(self._start_failure())
+            return future
         self._wake_w.send(b"")
         return future
 
@@ -205,37 +210,30 @@ class CleaningPool:
 
     # -- workers ----------------------------------------------------------------------------------
 
+    def _start_failure(self) -> PoolError:
+        return PoolError(f"the cleaning workers could not start: {self._start_error}")
+
     def _wait_started(self) -> None:
         self._started.wait()
         if self._start_error is not None:
-            raise PoolError(f"the cleaning workers could not start: {self._start_error}")
+            raise self._start_failure()
 
     def _run(self) -> None:
         try:
             for _ in range(self.size):
                 self._workers.append(self._start_worker())
         except Exception as exc:  # e.g. out of processes: every page fails with this, the caller goes on
-            self._start_error = exc
             logger.error("The cleaning workers could not start: %s", exc)
+            with self._lock:  # from now on submit() fails its task at once; what was queued fails here
+                self._start_error = exc
+                queued, self._pending = list(self._pending), collections.deque()
+            for task in queued:
+                if task.future.set_running_or_notify_cancel():
+                    task.future.set_exception(self._start_failure())
+            return
         finally:
             self._started.set()
-        if self._start_error is not None:
-            self._fail_pending_forever()
-        else:
-            self._dispatch()
-
-    def _fail_pending_forever(self) -> None:
-        """No workers: fail every task, queued or still to come, until the pool is closed."""
-        error = PoolError(f"the cleaning workers could not start: {self._start_error}")
-        while not self._closed:
-            with self._lock:
-                tasks, self._pending = list(self._pending), collections.deque()
-            for task in tasks:
-                if task.future.set_running_or_notify_cancel():
-                    task.future.set_exception(error)
-            wait([self._wake_r])
-            while self._wake_r.poll():
-                self._wake_r.recv_bytes()
+        self._dispatch()
 
     def _start_worker(self) -> _Worker:
         from crawler.pool_tasks import worker_main

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, to_unicode
 
 from cleaners.document.errors import InputError, too_large
+from cleaners.text import is_blank
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 #: The error stage of a charset decision worth knowing (:attr:`Decoded.note`).
@@ -35,16 +36,11 @@ def gunzip(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 def check_bytes(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> None:
     if len(data) > max_bytes:
         raise too_large(len(data), max_bytes)
-    if _blank(data):
+    if is_blank(data):
         raise InputError("empty page: nothing to clean")
     head = data[:8192]
     if b"\x00" in head and not head.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError("binary content (NUL bytes): not a text or HTML page")
-
-
-def _blank(value: bytes | str) -> bool:
-    """``not value.strip()`` without copying a whole page: ``isspace`` tests the same whitespace and stops early."""
-    return not value or value.isspace()
 
 
 def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
@@ -57,7 +53,7 @@ def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
             f"invalid UTF-8 at byte {exc.start}: raw-text pages must be UTF-8"
             " (convert with iconv -f <encoding> -t utf-8)"
         ) from None
-    if _blank(text):
+    if is_blank(text):
         raise InputError("empty page: nothing to clean")
     return text
 
@@ -170,7 +166,7 @@ def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = D
             encoding, text = better, to_unicode(data, better)
         else:
             note = f"{bad} undecodable byte sequence(s) became U+FFFD (decoded as {encoding})"
-    if _blank(text):
+    if is_blank(text):
         raise InputError("empty page: nothing to clean")
     return Decoded(text, encoding, note)
 

@@ -19,6 +19,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 
+from cleaners.text import normalise_ws
 from cleaners.urls import normalise_domain
 
 _LETTER_RE = re.compile(r"[^\W\d_]")
@@ -34,9 +35,7 @@ def normalise_line(text: str) -> str:
     """The form two lines must share to count as one pattern (see the module docstring for why).
 
     Most lines are ASCII, which NFKC and the quote and dash folding leave as
-    they are, so only other lines go through them. ``" ".join(split())`` is
-    the regex-free form of "each whitespace run one space, stripped": both
-    ``\\s`` and ``str.split`` use ``str.isspace``.
+    they are, so only other lines go through them.
     """
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
@@ -44,7 +43,7 @@ def normalise_line(text: str) -> str:
         for char, folded in _PUNCT:
             if char in text:
                 text = text.replace(char, folded)
-    return " ".join(text.split()).casefold()
+    return normalise_ws(text).casefold()
 
 
 def line_key(normalised: str) -> str:

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from cleaners.document.decode import _blank, _decoded_whole, _fits, decode_html, defuse_attribute_floods
+from cleaners.document.decode import _decoded_whole, _fits, decode_html, defuse_attribute_floods
+from cleaners.text import is_blank, normalise_ws
 
 
 def test_a_flood_is_still_defused():
@@ -37,4 +40,9 @@ def test_stray_bytes_still_get_a_note():
 
 @pytest.mark.parametrize("value", [b"", b" \t\r\n\x0b\x0c", b" x ", "", " \u00a0\u2003\n", " x", "\x1c"])
 def test_blank_is_strip(value):
-    assert _blank(value) == (not value.strip())
+    assert is_blank(value) == (not value.strip())
+
+
+@pytest.mark.parametrize("value", ["", "  a \t b\n", "\u00a0x\u2003\u2028y\x1c", "a\u200bb", "\x85 z \x0b"])
+def test_normalise_ws_is_the_whitespace_regex(value):
+    assert normalise_ws(value) == re.sub(r"\s+", " ", value).strip()
