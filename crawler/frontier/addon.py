@@ -22,9 +22,6 @@ from typing import TYPE_CHECKING
 from scrapy.exceptions import NotConfigured, ScrapyDeprecationWarning
 from scrapy.settings import SETTINGS_PRIORITIES
 
-from crawler.frontier.ratelimit import SharedRateLimit
-from crawler.frontier.worker import FrontierWorker
-
 if TYPE_CHECKING:
     from scrapy.settings import BaseSettings
 
@@ -52,6 +49,10 @@ class FrontierAddon:
         url = settings.get("SIEVE_REDIS_URL")
         if not url:
             raise NotConfigured  # no message: a plain crawl, nothing to report
+        # Imported here: they load redis and scrapy-redis (0.15 s), which a plain crawl never needs.
+        from crawler.frontier.ratelimit import SharedRateLimit
+        from crawler.frontier.worker import FrontierWorker
+
         if settings.get("REDIS_URL") and settings.get("REDIS_URL") != url:
             logger.warning("SIEVE_REDIS_URL wins over REDIS_URL (%s)", settings.get("REDIS_URL"))
         settings.set("REDIS_URL", url, priority=max(settings.getpriority("REDIS_URL") or 0, 15))

@@ -158,3 +158,13 @@ def test_reclean_records_a_hung_and_a_killed_page_and_goes_on(tmp_path):
     assert "6 pages: 0 changed, 4 unchanged, 2 failed" in proc.stdout.decode()
     log = proc.stderr.decode()
     assert "hang.txt) failed: cleaning took longer than 5" in log and "kill.txt) failed:" in log and "died" in log
+
+
+def test_the_forkserver_preloads_the_configured_cleaners_extractor_and_site_statistics():
+    from crawler.pool import _component_modules
+
+    crawl = _component_modules(settings_values(project_settings(SIEVE_SITE_STATS="database")))
+    assert {"cleaners.builtin", "cleaners.document.extract", "storage.site_stats"} <= set(crawl)
+    plugin_settings = project_settings(CLEANERS={"tests.crawler.faulty_cleaners.FailingCleaner": 5})
+    plugin = _component_modules(settings_values(plugin_settings))
+    assert "tests.crawler.faulty_cleaners" in plugin and "cleaners.furniture.stats" in plugin
