@@ -8,8 +8,9 @@ the same page gives the same result whichever way it arrives.
 from __future__ import annotations
 
 import logging
+import pickle
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -18,7 +19,8 @@ from cleaners.document.decode import DECODE_STAGE
 from cleaners.document.document import Document
 from cleaners.document.errors import ExtractionError, InputError
 from cleaners.document.files import decode_page
-from cleaners.document.linearise import Block
+from cleaners.document.linearise import Block, Link
+from cleaners.document.metadata import Metadata
 from cleaners.labels import BODY
 from cleaners.page import Page
 from cleaners.record import FIELDS, empty_record, error_record
@@ -109,26 +111,73 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
     return page, errors
 
 
+@dataclass
+class Prepared:
+    """A page parsed, linearised and extracted: all of :func:`clean_document` that comes before the chain.
+
+    ``searched`` is trafilatura's metadata search when preparing needed it
+    (the page declares no title), else None: the chain's result decides
+    whether it is needed after all (no declared and no printed date).
+    """
+
+    page: Page
+    errors: list[dict[str, Any]]
+    declared: Metadata
+    language: str | None
+    searched: Metadata | None = None
+
+    def to_bytes(self) -> bytes:
+        """Picklable without the :class:`Block` objects, which cost five times as much to pickle as tuples."""
+        p = self.page
+        blocks = [(b.start, b.end, b.region, b.tag, [(k.start, k.end, k.href) for k in b.links], b.marked, b.item)
+                  for b in p.blocks]  # fmt: skip
+        page = (p.text, p.url, p.domain, dict(p.metadata), blocks, p.main, p.base_url)
+        return pickle.dumps((page, self.errors, self.declared, self.language, self.searched), pickle.HIGHEST_PROTOCOL)
+
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Prepared:
+        (text, url, domain, metadata, rows, main, base_url), errors, declared, language, searched = pickle.loads(data)
+        blocks = [Block(a, b, region, tag, tuple(Link(*k) for k in links), marked, item)
+                  for a, b, region, tag, links, marked, item in rows]  # fmt: skip
+        page = Page(text, url=url, domain=domain, metadata=metadata, blocks=blocks, main=main, base_url=base_url)
+        return cls(page, errors, declared, language, searched)
+
+
+def prepare_document(doc: Document, extractor: Extractor) -> Prepared:
+    """The page the chain will see and what the record takes from the document; raises ``InputError``."""
+    page, errors = document_page(doc, extractor)
+    return Prepared(page, errors, doc.declared, doc.language, doc.__dict__.get("searched"))
+
+
+def finish_document(chain: CleanerChain, prepared: Prepared, search: Callable[[], Metadata]) -> Cleaned:
+    """The chain over a prepared page, and the output record; ``search()`` is the metadata search if needed."""
+    page, declared = prepared.page, prepared.declared
+    result = chain.run(page)
+    searched = prepared.searched
+    published = declared.date or printed_date(result)
+    if not published:
+        searched = searched or search()
+        published = searched.date
+    author = declared.author or (searched.author if searched is not None else None)
+    title = page.metadata["title"]
+    record = {"title": title, "published": published, "author": author, "language": prepared.language,
+              **result.to_dict()}  # fmt: skip
+    record["errors"] = prepared.errors + record["errors"]
+    return Cleaned({k: record[k] for k in FIELDS}, page.text)
+
+
 def clean_document(chain: CleanerChain, doc: Document, extractor: Extractor, *, learn: bool = False) -> Cleaned:
     """Linearise a parsed page, find its main content, run the chain over the whole page text.
 
     ``learn=True`` (a crawl) shows the page to the chain's learning cleaners first.
     """
     try:
-        page, errors = document_page(doc, extractor)
+        prepared = prepare_document(doc, extractor)
     except InputError as exc:
         return Cleaned(empty_record([error_record("extract", str(exc))]), None)
-    text = page.text
-    declared = doc.declared
-    title = page.metadata["title"]
     if learn:
-        chain.learn(page)
-    result = chain.run(page)
-    published = declared.date or printed_date(result) or doc.searched.date
-    author = declared.author or (doc.searched.author if "searched" in doc.__dict__ else None)
-    record = {"title": title, "published": published, "author": author, "language": doc.language, **result.to_dict()}
-    record["errors"] = errors + record["errors"]
-    return Cleaned({k: record[k] for k in FIELDS}, text)
+        chain.learn(prepared.page)
+    return finish_document(chain, prepared, lambda: doc.searched)
 
 
 #: A body line with this many words is article prose: a printed date comes before it.
@@ -220,6 +269,62 @@ def learn_file(name: str, data: bytes, chain: CleanerChain, max_bytes: int, url:
         logger.warning("learning from %s failed", name, exc_info=True)
 
 
+def prepare_file(
+    name: str, data: bytes, chain: CleanerChain, extractor: Extractor, max_bytes: int
+) -> tuple[str | None, Prepared] | None:
+    """The first pass of a two-pass run over one HTML file: prepare it and show it to the learning cleaners.
+
+    Returns the charset note and the prepared page, for :func:`finish_file`
+    to clean once learning is over, so the page is decoded, parsed and
+    extracted once, not once a pass; None when the page is not HTML or cannot
+    be prepared (then it teaches what :func:`learn_file` would, and the second
+    pass cleans it from its bytes, recording why it failed).
+    """
+    try:
+        decoded = decode_page(name, data, max_bytes)
+    except InputError:
+        return None
+    if not decoded.is_html:
+        learn_file(name, data, chain, max_bytes)
+        return None
+    try:
+        prepared = prepare_document(Document.parse(decoded.text, None), extractor)
+    except Exception as exc:  # the second pass records what is wrong; the page still teaches what it can
+        if not isinstance(exc, InputError):
+            logger.debug("preparing %s failed", name, exc_info=True)
+        learn_file(name, data, chain, max_bytes)
+        return None
+    if chain.learns:
+        try:
+            chain.learn(prepared.page)
+        except Exception:  # a bug must cost one page's lesson, not the run
+            logger.warning("learning from %s failed", name, exc_info=True)
+    return decoded.note, prepared
+
+
+def finish_file(
+    name: str, data: bytes, chain: CleanerChain, max_bytes: int, note: str | None, prepared: Prepared
+) -> Cleaned:
+    """:func:`clean_file`'s record for a page :func:`prepare_file` prepared from the same bytes."""
+
+    def search() -> Metadata:
+        return Document.parse(decode_page(name, data, max_bytes).text, None).searched
+
+    try:
+        cleaned = finish_document(chain, prepared, search)
+        if note:
+            cleaned.record["errors"] = [error_record(DECODE_STAGE, note), *cleaned.record["errors"]]
+        return cleaned
+    except Exception as exc:  # a bug must cost one page, not the whole run
+        return internal_error(name, exc)
+
+
+def internal_error(name: str, exc: Exception) -> Cleaned:
+    logger.debug("cleaning %s failed", name, exc_info=True)
+    message = f"{type(exc).__name__}: {exc} (a bug: please report it)"
+    return Cleaned(empty_record([error_record("internal", message)]), None)
+
+
 def clean_file(
     name: str,
     data: bytes,
@@ -247,6 +352,4 @@ def clean_file(
             cleaned.record["errors"] = [error_record(DECODE_STAGE, decoded.note), *cleaned.record["errors"]]
         return cleaned
     except Exception as exc:  # a bug must cost one page, not the whole run
-        logger.debug("cleaning %s failed", name, exc_info=True)
-        message = f"{type(exc).__name__}: {exc} (a bug: please report it)"
-        return Cleaned(empty_record([error_record("internal", message)]), None)
+        return internal_error(name, exc)

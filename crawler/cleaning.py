@@ -17,6 +17,8 @@ of a few pages stays in this process: starting workers costs about a second.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -126,34 +128,51 @@ class FileRun:
     def __init__(self, settings: Settings, chain: CleanerChain, extractor: Extractor, jobs: int | None) -> None:
         self.settings, self.chain, self.extractor, self.jobs = settings, chain, extractor, jobs
         self.runner: Runner | None = None
+        self.spool: str | None = None
 
     def clean(self, pages: list[str | Path], stdin: bytes | InputError | None = None) -> Iterator[tuple[str, Cleaned]]:
         """``(name, cleaned)`` for every page, in input order; a page that cannot be read has its ``read`` error.
 
         ``stdin``: standard input as :func:`~cleaners.document.files.read_stdin` read it (read here if not).
+        When the chain learns, the learning pass prepares each page (decode,
+        parse, extraction) and keeps it in a temporary folder, and the
+        cleaning pass only runs the chain over it: preparing twice cost a
+        quarter of the run.
         """
         max_bytes = self.settings.getint("SIEVE_MAX_BYTES")
         if stdin is None and "-" in pages:
             stdin = read_stdin(max_bytes)  # once: the learning pass and the cleaning pass both see it
         self.runner = runner = Runner(self.settings, self.chain, self.extractor, self.jobs, len(pages))
-        runner.learn("learn_file", ((n, d) for n, d, _ in read_inputs(pages, max_bytes, stdin) if d is not None))
-        names: list[tuple[str, str | None]] = []
+        spool = self.spool = tempfile.mkdtemp(prefix="sieve-clean-") if self.chain.learns else None
+        try:
+            if spool is not None:
+                inputs = enumerate(read_inputs(pages, max_bytes, stdin))
+                runner.learn("prepare_file", ((spool, i, n, d) for i, (n, d, _) in inputs if d is not None))
+            names: list[tuple[str, str | None]] = []
 
-        def work() -> Iterator[tuple[Any, ...]]:
-            for name, data, error in read_inputs(pages, max_bytes, stdin):
-                names.append((name, error))
-                yield (name, data if data is not None else b"")
+            def work() -> Iterator[tuple[Any, ...]]:
+                for i, (name, data, error) in enumerate(read_inputs(pages, max_bytes, stdin)):
+                    names.append((name, error))
+                    yield (spool, i, name, data or b"") if spool is not None else (name, data or b"")
 
-        for i, value in enumerate(runner.map("clean_file", work())):
-            name, error = names[i]
-            if error is not None:
-                yield name, unreadable(error)
-            elif isinstance(value, PoolError):
-                yield name, Cleaned(empty_record([error_record("extract", str(value))]), None)
-            else:
-                yield name, value
+            for i, value in enumerate(runner.map("clean_file" if spool is None else "finish_file", work())):
+                name, error = names[i]
+                if error is not None:
+                    yield name, unreadable(error)
+                elif isinstance(value, PoolError):
+                    yield name, Cleaned(empty_record([error_record("extract", str(value))]), None)
+                else:
+                    yield name, value
+        finally:
+            self._remove_spool()
+
+    def _remove_spool(self) -> None:
+        if self.spool is not None:
+            shutil.rmtree(self.spool, ignore_errors=True)
+            self.spool = None
 
     def close(self) -> None:
+        self._remove_spool()
         if self.runner is not None:
             self.runner.close()
         else:

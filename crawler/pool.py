@@ -165,8 +165,14 @@ class CleaningPool:
         return future
 
     def map(self, name: str, items: Iterable[tuple[Any, ...]], window: int | None = None) -> Iterator[Future[Outcome]]:
-        """Futures of ``name(*args)`` for each ``args`` in ``items``, in input order, at most ``window`` in flight."""
-        window = window or 2 * self.size
+        """Futures of ``name(*args)`` for each ``args`` in ``items``, in input order, at most ``window`` in flight.
+
+        The default window is four tasks a worker: results come back in input
+        order, so a slow page at the head holds the window, and with two a
+        worker the others then sat idle (simulated on the AEB pages' own
+        costs: 1.7% of a two-worker run lost, against none from four).
+        """
+        window = window or 4 * self.size
         queue: collections.deque[Future[Outcome]] = collections.deque()
         for args in items:
             queue.append(self.submit(name, *args))

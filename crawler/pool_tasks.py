@@ -9,9 +9,12 @@ cleaner chain, and for storage the compression and the content hash.
 
 from __future__ import annotations
 
+import os
+import pickle
 import re
 import signal
 import time
+import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -146,6 +149,48 @@ def learn_file(state: WorkerState, name: str, data: bytes) -> list[tuple[str, st
     return _observed(state)
 
 
+def prepare_file(state: WorkerState, spool: str, index: int, name: str, data: bytes) -> list[Any]:
+    """The first pass of ``scrapy clean`` on one file: prepared once, kept in ``spool`` for :func:`finish_file`.
+
+    Returns what the learning cleaners observed, as :func:`learn_file` does.
+    The prepared page goes to a file, not back to the parent, so a run's
+    memory does not grow with its pages; the file is written under a
+    temporary name and renamed, so a worker killed while writing leaves
+    nothing half-written.
+    """
+    from cleaners.process import prepare_file as prepare
+
+    prepared = prepare(name, data, state.chain, state.extractor, state.max_bytes)
+    if prepared is not None:
+        note, page = prepared
+        path = _spooled(spool, index)
+        with open(path + ".part", "wb") as f:
+            pickle.dump((zlib.crc32(data), len(data), note, page.to_bytes()), f, pickle.HIGHEST_PROTOCOL)
+        os.replace(path + ".part", path)
+    return _observed(state)
+
+
+def finish_file(state: WorkerState, spool: str, index: int, name: str, data: bytes) -> Any:
+    """The second pass on one file: its prepared page through the chain, or :func:`clean_file` if none was kept."""
+    from cleaners.process import Prepared
+    from cleaners.process import finish_file as finish
+
+    path = _spooled(spool, index)
+    try:
+        with open(path, "rb") as f:
+            crc, size, note, prepared = pickle.load(f)
+        os.unlink(path)
+    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        return clean_file(state, name, data)
+    if (crc, size) != (zlib.crc32(data), len(data)):  # the file changed between the passes
+        return clean_file(state, name, data)
+    return finish(name, data, state.chain, state.max_bytes, note, Prepared.from_bytes(prepared))
+
+
+def _spooled(spool: str, index: int) -> str:
+    return os.path.join(spool, f"{index}.page")
+
+
 def _observed(state: WorkerState) -> list[tuple[str, str, Mapping[str, str]]]:
     observed: list[tuple[str, str, Mapping[str, str]]] = []
     for shared in state.shared_stats():
@@ -277,6 +322,8 @@ def _clean_page(
 TASKS: dict[str, Callable[..., Any]] = {
     "clean_file": clean_file,
     "learn_file": learn_file,
+    "prepare_file": prepare_file,
+    "finish_file": finish_file,
     "learn_case": learn_case,
     "evaluate_case": evaluate_case,
     "learn_stored_page": learn_stored_page,
