@@ -156,6 +156,9 @@ def measure(cmd: list[str], env: dict[str, str] | None = None) -> Measured:
 # -- the runs ------------------------------------------------------------------------------------------
 def env() -> dict[str, str]:
     e = dict(os.environ)
+    # Bytecode caches as a user has them after any first run (pip compiles site-packages; a checkout's own modules
+    # are compiled on first import). Without them every run compiles the project's modules again: 40 ms of start-up.
+    e.pop("PYTHONDONTWRITEBYTECODE", None)
     e["PYTHONPATH"] = str(ROOT) + os.pathsep + e.get("PYTHONPATH", "")
     return e
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, and_, bindparam, delete, func, select, text, update
+from sqlalchemy import Table, and_, delete, func, select, text, update
 from sqlalchemy.engine import Connection
 
 from cleaners.timestamps import utc_now
@@ -49,13 +49,17 @@ def unpack(blob: bytes | None) -> set[str]:
 
 
 #: Counting a batch's keys up is most of the learner's cost in a crawl (a hundred lines a page): one
-#: executemany of plain SQL, with the timestamp converted once, costs a third of the same upsert built
-#: per row by SQLAlchemy. ``INSERT ... ON CONFLICT`` is the same SQL on SQLite and PostgreSQL.
+#: executemany of plain SQL for the whole batch, every site at once, with the timestamp converted once. A
+#: line's text is kept once it is on a second page, decided in the same statement from the count it had
+#: (``SET`` sees the row as it was), so no read of the old counts is needed. ``INSERT ... ON CONFLICT`` is the
+#: same SQL on SQLite and PostgreSQL.
 _COUNT_UP = text(
     "INSERT INTO site_patterns (site, key, text, page_count, first_seen, last_seen, vetoed)"
-    " VALUES (:site, :key, NULL, :n, :now, :now, false)"
+    " VALUES (:site, :key, CASE WHEN :n >= 2 THEN CAST(:text AS TEXT) END, :n, :now, :now, false)"
     " ON CONFLICT (site, key) DO UPDATE"
-    " SET page_count = site_patterns.page_count + excluded.page_count, last_seen = excluded.last_seen"
+    " SET page_count = site_patterns.page_count + excluded.page_count, last_seen = excluded.last_seen,"
+    " text = CASE WHEN site_patterns.text IS NULL AND site_patterns.page_count < 2"
+    " AND site_patterns.page_count + excluded.page_count >= 2 THEN CAST(:text AS TEXT) ELSE site_patterns.text END"
 )
 
 
@@ -81,88 +85,94 @@ def observe_page(conn: Connection, site: str, url: str, lines: Mapping[str, str]
 def observe_pages(
     conn: Connection, site: str, pages: Mapping[str, Mapping[str, str]], now: datetime | None = None
 ) -> list[str]:
-    """Count the lines of many pages of ``site`` (``{url: {key: text}}``) at once; returns the URLs that changed.
+    """Count the lines of many pages of ``site`` (``{url: {key: text}}``) at once; returns the URLs that changed."""
+    return [url for _, url in observe_sites(conn, {site: pages}, now)]
+
+
+def observe_sites(
+    conn: Connection, batch: Mapping[str, Mapping[str, Mapping[str, str]]], now: datetime | None = None
+) -> list[tuple[str, str]]:
+    """Count the lines of many pages of many sites (``{site: {url: {key: text}}}``); returns the changed pages.
 
     A page seen before with other lines has its old keys uncounted first; a
     pattern no page shows any more is deleted unless it was vetoed. The
-    changes of all the pages are summed per key first, so a batch costs a
-    few statements however many pages it holds, and the counts come out as
-    if the pages had been counted one by one.
+    changes of all the pages are summed per site and key first, so a batch
+    costs a few statements however many pages and sites it holds (a crawl
+    writes a batch every few dozen pages, often of as many sites), and the
+    counts come out as if the pages had been counted one by one.
     """
     now = now or utc_now()
-    ids = {url: page_id(url) for url in pages}
-    old_blobs: dict[str, bytes] = {}
-    for part in chunks(list(ids.values())):
+    ids = {(site, url): page_id(url) for site, pages in batch.items() for url in pages}
+    old_blobs: dict[tuple[str, str], bytes] = {}
+    for part in chunks(sorted(set(ids.values()))):
         rows = conn.execute(
-            select(site_pages.c.page, site_pages.c["keys"]).where(
-                site_pages.c.site == site, site_pages.c.page.in_(part)
-            )
+            select(site_pages.c.site, site_pages.c.page, site_pages.c["keys"]).where(site_pages.c.page.in_(part))
         )
-        old_blobs.update({row[0]: row[1] for row in rows})
-    change: dict[str, int] = {}
-    texts: dict[str, str] = {}  # keys some page adds, and their text
+        old_blobs.update({(row[0], row[1]): row[2] for row in rows})
+    count_up: list[dict[str, Any]] = []
     changed: list[dict[str, Any]] = []
-    for url, lines in pages.items():
-        blob, old = pack(lines), old_blobs.get(ids[url])
-        if old == blob:
-            continue
-        before, after = unpack(old), set(lines)
-        for key in before - after:
-            change[key] = change.get(key, 0) - 1
-        for key in after - before:
-            change[key] = change.get(key, 0) + 1
-            texts.setdefault(key, lines[key])
-        changed.append({"site": site, "page": ids[url], "url": url, "keys": blob, "seen_at": now})
-    if not changed:
-        return []
-    # Keys only some pages dropped: counted down, by how many pages dropped them.
-    drops: dict[int, list[str]] = {}
-    for key, n in change.items():
-        if n < 0 and key not in texts:
-            drops.setdefault(-n, []).append(key)
-    for n, keys in drops.items():
-        for part in chunks(sorted(keys)):
-            conn.execute(
-                update(site_patterns)
-                .where(site_patterns.c.site == site, site_patterns.c.key.in_(part))
-                .values(page_count=site_patterns.c.page_count - n)
-            )
-    # Keys some page adds: inserted with their count, or counted up (a drop elsewhere in the batch nets out).
-    added = sorted(texts)
-    counted = pattern_counts(conn, site, added)
-    if added:
-        stamp = _bound(conn, UTCDateTime(), now)
-        conn.execute(_COUNT_UP, [{"site": site, "key": k, "n": change[k], "now": stamp} for k in added])
-    crossed = [k for k in added if (was := counted.get(k, (0, False))[0]) < 2 <= was + change[k]]
-    emptied = sorted(k for k, n in change.items() if n <= 0)
-    for part in chunks(emptied):
+    stamp = _bound(conn, UTCDateTime(), now)
+    for site, pages in batch.items():
+        change: dict[str, int] = {}
+        texts: dict[str, str] = {}  # keys some page adds, and their text
+        for url, lines in pages.items():
+            blob, old = pack(lines), old_blobs.get((site, ids[site, url]))
+            if old == blob:
+                continue
+            before, after = unpack(old), set(lines)
+            for key in before - after:
+                change[key] = change.get(key, 0) - 1
+            for key in after - before:
+                change[key] = change.get(key, 0) + 1
+                texts.setdefault(key, lines[key])
+            changed.append({"site": site, "page": ids[site, url], "url": url, "keys": blob, "seen_at": now})
+        # Keys only some pages dropped: counted down, by how many pages dropped them.
+        drops: dict[int, list[str]] = {}
+        for key, n in change.items():
+            if n < 0 and key not in texts:
+                drops.setdefault(-n, []).append(key)
+        for n, keys in drops.items():
+            for part in chunks(sorted(keys)):
+                conn.execute(
+                    update(site_patterns)
+                    .where(site_patterns.c.site == site, site_patterns.c.key.in_(part))
+                    .values(page_count=site_patterns.c.page_count - n)
+                )
+        # Keys some page adds: inserted with their count, or counted up (a drop elsewhere in the batch nets out).
+        count_up += [{"site": site, "key": k, "n": change[k], "text": texts[k], "now": stamp} for k in sorted(texts)]
+        for part in chunks(sorted(k for k, n in change.items() if n <= 0 and k not in texts)):
+            _delete_unused(conn, site, part)
+    if count_up:
+        conn.execute(_COUNT_UP, count_up)
+    netted = {}  # keys a page added and another dropped, in the same batch: may have reached zero
+    for row in count_up:
+        if row["n"] <= 0:
+            netted.setdefault(row["site"], []).append(row["key"])
+    for site, keys in netted.items():
+        for part in chunks(keys):
+            _delete_unused(conn, site, part)
+    if changed:
+        stmt = upsert(conn, site_pages)
         conn.execute(
-            delete(site_patterns).where(
-                site_patterns.c.site == site,
-                site_patterns.c.key.in_(part),
-                site_patterns.c.page_count <= 0,
-                site_patterns.c.vetoed.is_(False),
-            )
+            stmt.on_conflict_do_update(
+                index_elements=["site", "page"],
+                set_={"keys": stmt.excluded["keys"], "seen_at": stmt.excluded.seen_at},
+            ),
+            changed,
         )
-    if crossed:  # the text is kept once a line is on a second page
-        conn.execute(
-            update(site_patterns)
-            .where(
-                site_patterns.c.site == bindparam("s"),
-                site_patterns.c.key == bindparam("k"),
-                site_patterns.c.text.is_(None),
-            )
-            .values(text=bindparam("t")),
-            [{"s": site, "k": k, "t": texts[k]} for k in crossed],
-        )
-    stmt = upsert(conn, site_pages)
+    return [(row["site"], row["url"]) for row in changed]
+
+
+def _delete_unused(conn: Connection, site: str, keys: Sequence[str]) -> None:
+    """Delete the patterns among ``keys`` that no page of ``site`` shows any more, unless vetoed."""
     conn.execute(
-        stmt.on_conflict_do_update(
-            index_elements=["site", "page"], set_={"keys": stmt.excluded["keys"], "seen_at": stmt.excluded.seen_at}
-        ),
-        changed,
+        delete(site_patterns).where(
+            site_patterns.c.site == site,
+            site_patterns.c.key.in_(keys),
+            site_patterns.c.page_count <= 0,
+            site_patterns.c.vetoed.is_(False),
+        )
     )
-    return [row["url"] for row in changed]
 
 
 def site_page_count(conn: Connection, site: str) -> int:

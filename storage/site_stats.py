@@ -31,7 +31,7 @@ from cleaners.furniture.stats import Evidence, MemorySiteStats
 from storage.db import database_url, describe_error, display_url, open_database
 from storage.site_patterns import (
     counts_on_sites,
-    observe_pages,
+    observe_sites,
     other_site_counts,
     pattern_counts,
     site_page_count,
@@ -143,8 +143,7 @@ class DatabaseSiteStats:
             return
         try:
             with engine.begin() as conn:
-                for site, pages in self._pending.items():
-                    observe_pages(conn, site, pages)
+                observe_sites(conn, self._pending)
         except SQLAlchemyError as exc:
             self._fail(exc)
             return

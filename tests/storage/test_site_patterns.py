@@ -13,7 +13,7 @@ from storage.site_patterns import (
     list_patterns,
     list_sites,
     observe_page,
-    observe_pages,
+    observe_sites,
     set_veto,
     site_pages,
     site_patterns,
@@ -54,24 +54,34 @@ def test_database_stats_agree_with_memory_stats_whatever_the_history(db_url, flu
 
 
 def test_counting_a_batch_equals_counting_page_by_page(engine, db_url):
-    """``observe_pages`` sums a batch's changes per key: the rows are those of one page at a time."""
+    """``observe_sites`` sums a batch's changes per site and key: the rows are those of one page at a time."""
     rng = Random(11)
     vocab = [f"line {i}" for i in range(15)]
-    batches = [
-        {f"https://a.example/{rng.randint(0, 6)}": lines(*rng.sample(vocab, rng.randint(0, 8))) for _ in range(5)}
-        for _ in range(8)
-    ]
+    sites = ["a.example", "b.example", "c.example"]
+
+    def pages(site: str) -> dict[str, dict[str, str]]:
+        return {f"https://{site}/{rng.randint(0, 6)}": lines(*rng.sample(vocab, rng.randint(0, 8))) for _ in range(3)}
+
+    batches = [{site: pages(site) for site in rng.sample(sites, rng.randint(1, 3))} for _ in range(10)]
+    everything = select(site_patterns.c.site, site_patterns.c.key, site_patterns.c.page_count, site_patterns.c.text)
     with engine.begin() as conn:
         for batch in batches:
-            observe_pages(conn, "a.example", batch)
-        batched = conn.execute(select(site_patterns.c.key, site_patterns.c.page_count).order_by("key")).all()
+            observe_sites(conn, batch)
+        batched = conn.execute(everything.order_by("site", "key")).all()
         conn.execute(site_patterns.delete())
         conn.execute(site_pages.delete())
         for batch in batches:
-            for url, found in batch.items():
-                observe_page(conn, "a.example", url, found)
-        one_by_one = conn.execute(select(site_patterns.c.key, site_patterns.c.page_count).order_by("key")).all()
-    assert batched == one_by_one and len(batched) > 5
+            for site, pages in batch.items():
+                for url, found in pages.items():
+                    observe_page(conn, site, url, found)
+        one_by_one = conn.execute(everything.order_by("site", "key")).all()
+    assert [row[:3] for row in batched] == [row[:3] for row in one_by_one] and len(batched) > 15
+    # A line on two pages or more has its text either way. (A row that a batch nets out, one page dropping the
+    # line and another adding it, keeps the text it had, where one page at a time deletes it and starts again.)
+    assert [row.text for row in batched if row.page_count >= 2] == [
+        row.text for row in one_by_one if row.page_count >= 2
+    ]
+    assert all(row.text for row in batched if row.page_count >= 2) and any(row.page_count >= 2 for row in batched)
 
 
 def test_another_process_sees_observations_once_written(db_url):
