@@ -99,9 +99,12 @@ def page_problems(record: Mapping[str, Any]) -> tuple[str | None, list[str]]:
     return fatal, cleaners
 
 
-def bytes_to_keep(data: bytes, text: str) -> bytes | None:
-    """``data`` when it is not exactly ``text`` in UTF-8, else None (the text alone gives the bytes back)."""
-    return None if data == text.encode("utf-8", "surrogatepass") else data
+def bytes_to_keep(data: bytes, text: str, *, exact: bool = False) -> bytes | None:
+    """``data`` when it is not exactly ``text`` in UTF-8, else None (the text alone gives the bytes back).
+
+    ``exact``: the decoder already knows it is (:attr:`cleaners.document.decode.Decoded.exact`).
+    """
+    return None if exact or data == text.encode("utf-8", "surrogatepass") else data
 
 
 def empty_record(errors: list[dict[str, Any]]) -> dict[str, Any]:

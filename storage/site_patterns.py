@@ -144,7 +144,7 @@ def observe_sites(
             _delete_unused(conn, site, part)
     if count_up:
         conn.execute(_COUNT_UP, count_up)
-    netted = {}  # keys a page added and another dropped, in the same batch: may have reached zero
+    netted: dict[str, list[str]] = {}  # keys a page added and another dropped, in the same batch: may have reached zero
     for row in count_up:
         if row["n"] <= 0:
             netted.setdefault(row["site"], []).append(row["key"])

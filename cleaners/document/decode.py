@@ -84,6 +84,9 @@ class Decoded:
     encoding: str
     note: str | None = None
     is_html: bool = True
+    #: ``text`` is its bytes decoded as strict UTF-8, so ``text.encode("utf-8")`` gives them back exactly: a
+    #: crawl then keeps no copy of the bytes, without encoding the page again to find that out.
+    exact: bool = False
 
 
 def _codec(name: str | None) -> str | None:
@@ -168,7 +171,11 @@ def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = D
             note = f"{bad} undecodable byte sequence(s) became U+FFFD (decoded as {encoding})"
     if is_blank(text):
         raise InputError("empty page: nothing to clean")
-    return Decoded(text, encoding, note)
+    # w3lib strips a BOM; without one, UTF-8 text without U+FFFD that fitted every byte is exactly the bytes.
+    exact = (
+        note is None and _codec(encoding) == "utf-8" and "\ufffd" not in text and not data.startswith(codecs.BOM_UTF8)
+    )
+    return Decoded(text, encoding, note, exact=exact)
 
 
 def defuse_attribute_floods(html: str, max_tokens: int = MAX_TAG_TOKENS) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -161,13 +162,15 @@ def decode_page(name: str, data: bytes, max_bytes: int, content_type: str | None
     (stdin) is HTML when it starts like markup.
     """
     lower = name.lower()
-    if lower.endswith(".gz") or data[:2] == b"\x1f\x8b":
+    compressed = lower.endswith(".gz") or data[:2] == b"\x1f\x8b"
+    if compressed:
         data = gunzip(data, max_bytes)
         lower = lower.removesuffix(".gz")
     if lower.endswith(".txt"):
         return Decoded(decode_text(data, max_bytes), "utf-8", is_html=False)
     if lower.endswith((".html", ".htm")) or data.lstrip()[:1] == b"<":
-        return decode_html(data, content_type, max_bytes)
+        decoded = decode_html(data, content_type, max_bytes)
+        return replace(decoded, exact=False) if compressed else decoded  # the text is not the compressed bytes
     return Decoded(decode_text(data, max_bytes), "utf-8", is_html=False)
 
 

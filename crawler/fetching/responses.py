@@ -66,7 +66,7 @@ def html_item(response: Response, max_bytes: int) -> PageItem:
         is_html=True,
         encoding=decoded.encoding,
         errors=[error_record(DECODE_STAGE, decoded.note)] if decoded.note else [],
-        fetched_bytes=bytes_to_keep(response.body, decoded.text),
+        fetched_bytes=bytes_to_keep(response.body, decoded.text, exact=decoded.exact),
         fetched_at=utc_now().isoformat(),
         **common,
     )

@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import codecs
+import gzip
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from cleaners.document.decode import _decoded_whole, _fits, decode_html, defuse_attribute_floods
+from cleaners.document.errors import InputError
+from cleaners.document.files import decode_page
+from cleaners.record import bytes_to_keep
 from cleaners.text import is_blank, normalise_ws
 
 
@@ -46,3 +53,30 @@ def test_blank_is_strip(value):
 @pytest.mark.parametrize("value", ["", "  a \t b\n", "\u00a0x\u2003\u2028y\x1c", "a\u200bb", "\x85 z \x0b"])
 def test_normalise_ws_is_the_whitespace_regex(value):
     assert normalise_ws(value) == re.sub(r"\s+", " ", value).strip()
+
+
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.text(max_size=200).map(lambda t: ("<p>" + t + "</p>").encode("utf-8", "surrogatepass")),
+        st.text(max_size=200).map(lambda t: codecs.BOM_UTF8 + ("<p>" + t).encode("utf-8", "surrogatepass")),
+    ),
+    st.sampled_from([None, "text/html; charset=utf-8", "text/html; charset=cp1252", "text/html; charset=latin-1"]),
+)
+def test_a_page_decoded_exactly_is_its_bytes_again(data, content_type):
+    """``exact`` is what lets a crawl skip encoding the page again: it must never be claimed wrongly."""
+    try:
+        decoded = decode_html(b"<html>" + data, content_type)
+    except InputError:
+        return
+    if decoded.exact:
+        assert decoded.text.encode("utf-8", "surrogatepass") == b"<html>" + data
+
+
+@pytest.mark.parametrize("name", ["page.html", "page.html.gz", "page.txt"])
+def test_only_an_uncompressed_utf8_html_file_is_exact(name):
+    data = "<html><body><p>Caf\u00e9 au lait</p></body></html>".encode()
+    stored = gzip.compress(data) if name.endswith(".gz") else data
+    decoded = decode_page(name, stored, 10**6)
+    assert decoded.exact == (name == "page.html")
+    assert bytes_to_keep(stored, decoded.text, exact=decoded.exact) == (None if name != "page.html.gz" else stored)
