@@ -13,6 +13,8 @@ was already written.
 from __future__ import annotations
 
 import argparse
+import atexit
+import gc
 import os
 import sys
 from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
@@ -41,6 +43,19 @@ class CommandError(Exception):
         self.code = code
 
 
+def skip_final_collection() -> None:
+    """Let the interpreter exit without walking every object a run made.
+
+    At exit Python runs a full garbage collection over everything still
+    alive (parsed pages, SQLAlchemy's and trafilatura's modules): 0.15 s after
+    ``scrapy clean`` of one file, 0.4 s after a crawl, for nothing, since the
+    process is ending. ``gc.freeze()``, run as an exit handler, moves it all
+    out of the collector's reach first; the run's own clean-up (files closed,
+    engines disposed, the other exit handlers) is unchanged.
+    """
+    atexit.register(gc.freeze)
+
+
 class SieveCommand(ScrapyCommand):
     """Subclasses implement :meth:`execute`; :meth:`run` applies the error policy around it."""
 
@@ -56,6 +71,7 @@ class SieveCommand(ScrapyCommand):
         raise NotImplementedError
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        skip_final_collection()
         try:
             self.execute(args, opts)
         except (CommandError, UsageError) as exc:

@@ -14,7 +14,7 @@ from scrapy.spiderloader import get_spider_loader
 from scrapy.utils.conf import build_component_list
 from scrapy.utils.misc import load_object
 
-from crawler.command import EXIT_USAGE, CommandError, build_components, say
+from crawler.command import EXIT_USAGE, CommandError, build_components, say, skip_final_collection
 from crawler.extensions import crawl_problems
 
 if TYPE_CHECKING:
@@ -81,6 +81,7 @@ class Command(ScrapyCrawlCommand):
             super().run(args, opts)  # Scrapy's own usage errors
             return
         assert self.crawler_process
+        skip_final_collection()
         crawler = self._create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
