@@ -273,6 +273,14 @@ def report(f: Figures) -> None:
         label = LABELS.get(kind) or (f"scrapy {kind.replace(' ', ' -j ')}" if kind != "crawl" else "scrapy crawl")
         rate = f.rate(kind)
         print(f"{label:34} {rate:7.1f} {rate / a:6.2f} {rate / b:6.2f} {100 * f.cpu(kind):5.0f}% {f.rss(kind):6.0f} MB")
+    # The machine's speed drifts from minute to minute (the loops alone have moved 15% between rounds): a ratio
+    # taken within each round, between runs a few minutes apart, drifts less than a ratio of medians.
+    print("\nratios within each round (median; each round's values):")
+    for kind in ("clean 2", "crawl"):
+        for base in ("a", "b"):
+            ratios = [y.wall / x.wall for x, y in zip(f.runs[kind], f.runs[base], strict=True)]
+            shown = " ".join(f"{r:.2f}" for r in ratios)
+            print(f"  {kind:8} / ({base})  {statistics.median(ratios):.2f}   ({shown})")
     shares = []
     for m in f.runs["crawl"]:
         stats = crawl_stats(m.stderr)

@@ -9,6 +9,7 @@ cleaner chain, and for storage the compression and the content hash.
 
 from __future__ import annotations
 
+import logging
 import os
 import pickle
 import re
@@ -21,6 +22,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from cleaners.furniture.stats import Evidence, MemorySiteStats
+
+logger = logging.getLogger(__name__)
 
 
 class WorkerStats:
@@ -156,7 +159,8 @@ def prepare_file(state: WorkerState, spool: str, index: int, name: str, data: by
     The prepared page goes to a file, not back to the parent, so a run's
     memory does not grow with its pages; the file is written under a
     temporary name and renamed, so a worker killed while writing leaves
-    nothing half-written.
+    nothing half-written. A page that cannot be kept (a full disk) is
+    cleaned from its bytes in the second pass, as if never prepared.
     """
     from cleaners.process import prepare_file as prepare
 
@@ -164,9 +168,12 @@ def prepare_file(state: WorkerState, spool: str, index: int, name: str, data: by
     if prepared is not None:
         note, page = prepared
         path = _spooled(spool, index)
-        with open(path + ".part", "wb") as f:
-            pickle.dump((zlib.crc32(data), len(data), note, page.to_bytes()), f, pickle.HIGHEST_PROTOCOL)
-        os.replace(path + ".part", path)
+        try:
+            with open(path + ".part", "wb") as f:
+                pickle.dump((zlib.crc32(data), len(data), note, page.to_bytes()), f, pickle.HIGHEST_PROTOCOL)
+            os.replace(path + ".part", path)
+        except OSError as exc:
+            logger.warning("cannot keep %s for the second pass (%s): it will be prepared again", name, exc)
     return _observed(state)
 
 
@@ -178,13 +185,17 @@ def finish_file(state: WorkerState, spool: str, index: int, name: str, data: byt
     path = _spooled(spool, index)
     try:
         with open(path, "rb") as f:
-            crc, size, note, prepared = pickle.load(f)
+            crc, size, note, kept = pickle.load(f)
         os.unlink(path)
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError):
+        prepared = Prepared.from_bytes(kept)
+    except FileNotFoundError:  # not prepared: not HTML, or it failed (the full path records why)
+        return clean_file(state, name, data)
+    except Exception:  # a damaged file (our own, in our own temporary folder): prepare the page again
+        logger.warning("the kept copy of %s is unreadable: it is prepared again", name, exc_info=True)
         return clean_file(state, name, data)
     if (crc, size) != (zlib.crc32(data), len(data)):  # the file changed between the passes
         return clean_file(state, name, data)
-    return finish(name, data, state.chain, state.max_bytes, note, Prepared.from_bytes(prepared))
+    return finish(name, data, state.chain, state.max_bytes, note, prepared)
 
 
 def _spooled(spool: str, index: int) -> str:

@@ -68,3 +68,17 @@ def test_the_kept_pages_are_removed_after_a_run_and_after_a_run_stopped_early(tm
     assert list(tmp_path.iterdir()), "the learning pass keeps its pages in a temporary folder"
     run.close()
     assert not list(tmp_path.iterdir())
+
+
+def test_a_page_that_cannot_be_kept_or_comes_back_damaged_is_cleaned_from_its_bytes(state, tmp_path, caplog):
+    data = next(p for p in PAGES if p.suffix == ".html").read_bytes()
+    expected = clean_file(state, "a.html", data).record
+    missing = str(tmp_path / "gone")  # the folder is gone (a full or cleaned-up TMPDIR): nothing can be kept
+    prepare_file(state, missing, 0, "a.html", data)
+    assert "cannot keep a.html" in caplog.text
+    assert finish_file(state, missing, 0, "a.html", data).record == expected
+    prepare_file(state, str(tmp_path), 1, "a.html", data)
+    (kept,) = tmp_path.glob("1.*")
+    kept.write_bytes(kept.read_bytes()[:100])  # cut short
+    assert finish_file(state, str(tmp_path), 1, "a.html", data).record == expected
+    assert "unreadable" in caplog.text
