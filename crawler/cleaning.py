@@ -16,6 +16,7 @@ of a few pages stays in this process: starting workers costs about a second.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import tempfile
@@ -36,6 +37,8 @@ if TYPE_CHECKING:
 
     from cleaners.chain import CleanerChain
     from cleaners.process import Extractor
+
+logger = logging.getLogger(__name__)
 
 #: Fewer pages than this are cleaned in-process whatever ``jobs`` says (a worker takes about a second to start).
 MIN_PAGES_FOR_WORKERS = 3
@@ -144,11 +147,13 @@ class FileRun:
         if stdin is None and "-" in pages:
             stdin = read_stdin(max_bytes)  # once: the learning pass and the cleaning pass both see it
         self.runner = runner = Runner(self.settings, self.chain, self.extractor, self.jobs, len(pages))
-        spool = self.spool = tempfile.mkdtemp(prefix="sieve-clean-") if self.chain.learns else None
+        spool = self.spool = self._make_spool() if self.chain.learns else None
         try:
+            inputs = enumerate(read_inputs(pages, max_bytes, stdin))
             if spool is not None:
-                inputs = enumerate(read_inputs(pages, max_bytes, stdin))
                 runner.learn("prepare_file", ((spool, i, n, d) for i, (n, d, _) in inputs if d is not None))
+            else:  # the chain does not learn (then nothing is done), or there is nowhere to keep pages
+                runner.learn("learn_file", ((n, d) for _, (n, d, _) in inputs if d is not None))
             names: list[tuple[str, str | None]] = []
 
             def work() -> Iterator[tuple[Any, ...]]:
@@ -166,6 +171,13 @@ class FileRun:
                     yield name, value
         finally:
             self._remove_spool()
+
+    def _make_spool(self) -> str | None:
+        try:
+            return tempfile.mkdtemp(prefix="sieve-clean-")
+        except OSError as exc:  # an unwritable TMPDIR: each page is prepared in both passes, as before
+            logger.warning("no temporary folder to keep prepared pages in (%s): they are prepared twice", exc)
+            return None
 
     def _remove_spool(self) -> None:
         if self.spool is not None:

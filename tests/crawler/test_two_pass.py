@@ -82,3 +82,19 @@ def test_a_page_that_cannot_be_kept_or_comes_back_damaged_is_cleaned_from_its_by
     kept.write_bytes(kept.read_bytes()[:100])  # cut short
     assert finish_file(state, str(tmp_path), 1, "a.html", data).record == expected
     assert "unreadable" in caplog.text
+
+
+def test_without_a_temporary_folder_the_run_prepares_each_page_twice_and_gives_the_same_records(
+    tmp_path, monkeypatch, caplog
+):
+    settings = project_settings()
+    crawler = offline_crawler(settings)
+    pages: list = [p for p in PAGES if p.suffix == ".html"][:6]
+    run = FileRun(settings, load_chain(crawler), load_extractor(crawler), jobs=1)
+    kept = [(name, c.record) for name, c in run.clean(pages)]
+    run.close()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "not-there"))  # an unwritable TMPDIR
+    run = FileRun(settings, load_chain(crawler), load_extractor(crawler), jobs=1)
+    assert [(name, c.record) for name, c in run.clean(pages)] == kept
+    run.close()
+    assert "prepared twice" in caplog.text
