@@ -110,6 +110,7 @@ def observe_sites(
         )
         old_blobs.update({(row[0], row[1]): row[2] for row in rows})
     count_up: list[dict[str, Any]] = []
+    emptied: dict[str, list[str]] = {}  # keys the batch took off pages, or netted out: may have reached zero
     changed: list[dict[str, Any]] = []
     stamp = _bound(conn, UTCDateTime(), now)
     for site, pages in batch.items():
@@ -140,15 +141,10 @@ def observe_sites(
                 )
         # Keys some page adds: inserted with their count, or counted up (a drop elsewhere in the batch nets out).
         count_up += [{"site": site, "key": k, "n": change[k], "text": texts[k], "now": stamp} for k in sorted(texts)]
-        for part in chunks(sorted(k for k, n in change.items() if n <= 0 and k not in texts)):
-            _delete_unused(conn, site, part)
+        emptied[site] = sorted(k for k, n in change.items() if n <= 0)
     if count_up:
         conn.execute(_COUNT_UP, count_up)
-    netted: dict[str, list[str]] = {}  # keys a page added and another dropped, in the same batch: may have reached zero
-    for row in count_up:
-        if row["n"] <= 0:
-            netted.setdefault(row["site"], []).append(row["key"])
-    for site, keys in netted.items():
+    for site, keys in emptied.items():
         for part in chunks(keys):
             _delete_unused(conn, site, part)
     if changed:
