@@ -63,8 +63,15 @@ def test_a_worker_killed_mid_crawl_loses_nothing(site, redis_url, redis_client, 
     index = site.url("/index.html")
     site.hold_after = 12  # mid-crawl for as long as it takes: articles after the 12th wait at the site
     never_flush = {"SIEVE_DB_FLUSH_SECS": 600, "SIEVE_DB_BATCH_SIZE": 10_000}
-    a = start_worker("A", index, redis_url, sqlite_url, tmp_path, **never_flush)
-    b = start_worker("B", index, redis_url, sqlite_url, tmp_path, **never_flush)
+    # The shared politeness limit (CONCURRENT_REQUESTS_PER_DOMAIN, 4 by default, across all workers) would let
+    # whichever worker reached the held articles first take every token: the other could then fetch nothing
+    # until the holder's requests timed out and were retried (fetched twice, by the survivor). Room for both
+    # workers' 4 requests keeps the test about the kill. Only A's heartbeat expires quickly: a survivor that a
+    # busy machine starves of CPU for 3 s must not be taken for dead too.
+    room = {"CONCURRENT_REQUESTS_PER_DOMAIN": 8}
+    survivor = {**room, "SIEVE_FRONTIER_LEASE_SECS": 30}
+    a = start_worker("A", index, redis_url, sqlite_url, tmp_path, **never_flush, **room)
+    b = start_worker("B", index, redis_url, sqlite_url, tmp_path, **never_flush, **survivor)
     wait_for(lambda: live_workers(redis_client) >= {"A", "B"}, 60, "both workers to join the frontier")
     site.gate.set()
     wait_for(lambda: len(site.fetch_counts()) >= 14 and site.fetched_by("A"), 60, "requests held at the site")
@@ -78,7 +85,7 @@ def test_a_worker_killed_mid_crawl_loses_nothing(site, redis_url, redis_client, 
     assert {site.url(p) for p in fetched_by_a} <= held, "A released nothing: none of its pages was stored"
 
     site.hold.set()
-    a2 = start_worker("A2", index, redis_url, sqlite_url, tmp_path)  # the same command, restarted
+    a2 = start_worker("A2", index, redis_url, sqlite_url, tmp_path, **survivor)  # the same command, restarted
     finish([b, a2])
 
     stored = stored_urls(sqlite_url)
