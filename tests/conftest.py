@@ -32,6 +32,27 @@ def make_chain(**overrides: object):
     return load_chain(offline_crawler(project_settings(**overrides)))
 
 
+#: Commands a test started in the background: whatever is still running when the test ends is killed
+#: (:func:`reap_background`), so a test that fails before stopping its workers leaves no crawl running.
+BACKGROUND: list[subprocess.Popen] = []
+
+
+def background(proc: subprocess.Popen) -> subprocess.Popen:
+    """Register ``proc``, started in the background by a test, to be killed if still running when the test ends."""
+    BACKGROUND.append(proc)
+    return proc
+
+
+@pytest.fixture(autouse=True)
+def reap_background():
+    yield
+    while BACKGROUND:
+        proc = BACKGROUND.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
+
+
 def run_scrapy(*args: str, input: bytes | None = None, cwd: Path = ROOT, env: dict | None = None, timeout: int = 300):
     """Run ``python -m scrapy ...`` in a subprocess (Scrapy's reactor cannot restart in-process)."""
     full_env = {**os.environ, **(env or {})}

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, SEED_TXT, run_scrapy
+from tests.conftest import ROOT, SEED_TXT, background, run_scrapy
 from tests.crawler import faulty_cleaners
 
 TIMEOUT = 120
@@ -236,11 +236,11 @@ def test_ctrl_c_in_scrapy_clean_keeps_what_was_written(tmp_path, suffix):
         (pages / f"page{i:02}.txt").write_text(f"Page {i} of the council story.\nsource: Reuters\n", encoding="utf-8")
     out = tmp_path / f"out{suffix}"
     slow = json.dumps({f"{FAULTY}.SlowCleaner": 1})
-    proc = subprocess.Popen(
+    proc = background(subprocess.Popen(
         [sys.executable, "-m", "scrapy", "clean", str(pages), "-o", str(out), "-j", "1", "-s", f"CLEANERS={slow}",
          "-s", "SIEVE_TEST_SLOW_SECONDS=0.25"],
         cwd=ROOT, stderr=subprocess.PIPE,
-    )  # fmt: skip
+    ))  # fmt: skip
     deadline = time.monotonic() + TIMEOUT
     while not (out.exists() and out.read_text(encoding="utf-8").count('"path": ') >= 2):  # two records written
         assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be interrupted"

@@ -13,7 +13,7 @@ import redis
 from sqlalchemy import create_engine, select
 
 from storage.repository import pages
-from tests.conftest import ROOT
+from tests.conftest import ROOT, background
 
 #: Fast clocks for tests: a dead worker's leases come back after 3 s, a worker closes after 1 s of nothing to do.
 FAST = {
@@ -63,7 +63,7 @@ def start_worker(
         args += ["-s", f"{key}={value}"]
     log = tmp_path / f"worker-{name}.log"
     with open(log, "wb") as out:
-        proc = subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
+        proc = background(subprocess.Popen(args, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ)))
     return Worker(name, proc, log)
 
 

@@ -19,7 +19,7 @@ import pytest
 from sqlalchemy import create_engine, func, select
 
 from storage.repository import articles, errors, page_versions, pages, related_links, segments
-from tests.conftest import ROOT
+from tests.conftest import ROOT, background
 from tests.reliability.site import Site, serve
 from tests.storage.conftest import db_url  # noqa: F401 (a fixture: one database per backend)
 from tests.storage.test_postgres_outage import Cluster, cluster  # noqa: F401 (a fixture: a server to stop)
@@ -56,7 +56,7 @@ def run(
 def start(*args: str, db: str, spool: Path, log: Path) -> subprocess.Popen:
     """One ``scrapy`` command in the background (to be killed), its log in ``log``."""
     out = open(log, "ab")  # noqa: SIM115 (closed with the process by the caller's wait)
-    return subprocess.Popen(scrapy_args(*args, db=db, spool=spool), cwd=ROOT, stdout=out, stderr=out)
+    return background(subprocess.Popen(scrapy_args(*args, db=db, spool=spool), cwd=ROOT, stdout=out, stderr=out))
 
 
 def no_traceback(proc: subprocess.CompletedProcess) -> str:

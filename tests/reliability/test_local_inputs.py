@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 
-from tests.conftest import ROOT, SEED_TXT
+from tests.conftest import ROOT, SEED_TXT, background
 from tests.reliability.conftest import Rows, no_traceback, run
 
 LIMIT = 1_000_000
@@ -18,12 +18,14 @@ LIMIT = 1_000_000
 
 def test_stdin_is_read_in_bounded_chunks_against_the_size_limit(figures):
     """Before: 1 GiB of stdin was read whole (1.14 GB RSS) before the size check. Now it stops past the limit."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "scrapy", "clean", "-", "-s", f"SIEVE_MAX_BYTES={LIMIT}"],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    proc = background(
+        subprocess.Popen(
+            [sys.executable, "-m", "scrapy", "clean", "-", "-s", f"SIEVE_MAX_BYTES={LIMIT}"],
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+        )
     )
     sent = 0
     chunk = b"<p>" + b"x" * 65_533
