@@ -22,9 +22,10 @@ crawl          ``scrapy crawl fixtures -a path=DIR`` into a fresh SQLite databas
 =============  =========================================================================================
 
 Each is a separate process, timed from its start to its exit (start-up included: it is part of what a
-user waits for). With ``--rounds N`` the runs are interleaved N times and each figure is the median, so a
-busy spell of a shared machine slows every kind alike. Per run: documents per second, its ratio to (a) and
-(b), CPU (all its processes' user+system time over its wall time: 100% is one core busy) and peak RSS (the
+user waits for). With ``--rounds N`` the runs are interleaved N times, each round starting one kind later,
+and each figure is the median, so a busy spell of a shared machine slows every kind alike. Per run: documents
+per second, its ratio to (a) and (b), CPU (all its processes' user+system time over its wall time: 100% is one
+core busy), CPU a page (that time over the pages, and its ratio to (a)'s) and peak RSS (the
 sum over the run's process tree); both sampled from ``/proc`` every 0.1 s (Linux only), since workers forked by
 a forkserver are nobody's waited-for children. From the crawl's own
 stats: the cleaner chain's seconds (the sum of ``cleaners/<path>/seconds``) as a share of the workers'
@@ -206,6 +207,10 @@ class Figures:
     def cpu(self, kind: str) -> float:
         return statistics.median(m.cpu / m.wall for m in self.runs[kind])
 
+    def cpu_ms(self, kind: str) -> float:
+        """Milliseconds of CPU a page, all the run's processes together (median over the rounds)."""
+        return 1000 * statistics.median(m.cpu for m in self.runs[kind]) / self.docs
+
     def rss(self, kind: str) -> float:
         return statistics.median(m.peak_rss for m in self.runs[kind]) / 2**20
 
@@ -247,7 +252,9 @@ def main() -> None:
         print(f"{docs} pages ({args.copies} copies), {os.cpu_count()} cores, {args.rounds} interleaved rounds")
         figures = Figures(docs)
         for r in range(args.rounds):
-            for kind in KINDS:
+            # Each round starts one kind later: with one fixed order, a machine that speeds up or slows down over a
+            # round would favour the kinds that always come first.
+            for kind in KINDS[r % len(KINDS) :] + KINDS[: r % len(KINDS)]:
                 m = run_kind(kind, folder, work)
                 figures.runs.setdefault(kind, []).append(m)
                 print(f"  round {r + 1}: {kind:8} {docs / m.wall:6.1f} docs/s", file=sys.stderr)
@@ -268,11 +275,20 @@ def main() -> None:
 
 def report(f: Figures) -> None:
     a, b = f.rate("a"), f.rate("b")
-    print(f"\n{'run':34} {'docs/s':>7} {'x (a)':>6} {'x (b)':>6} {'CPU':>6} {'peak RSS':>9}")
+    head = f"{'run':34} {'docs/s':>7} {'x (a)':>6} {'x (b)':>6} {'CPU':>6} {'peak RSS':>9}"
+    print(f"\n{head} {'CPU/page':>9} {'x (a)':>6}")
+    a_ms = f.cpu_ms("a")
     for kind in KINDS:
         label = LABELS.get(kind) or (f"scrapy {kind.replace(' ', ' -j ')}" if kind != "crawl" else "scrapy crawl")
-        rate = f.rate(kind)
-        print(f"{label:34} {rate:7.1f} {rate / a:6.2f} {rate / b:6.2f} {100 * f.cpu(kind):5.0f}% {f.rss(kind):6.0f} MB")
+        rate, ms = f.rate(kind), f.cpu_ms(kind)
+        print(
+            f"{label:34} {rate:7.1f} {rate / a:6.2f} {rate / b:6.2f} {100 * f.cpu(kind):5.0f}% {f.rss(kind):6.0f} MB"
+            f" {ms:6.1f} ms {ms / a_ms:6.2f}"
+        )
+    # On N cores a run at R times (a)'s docs/s spends at most N / R times (a)'s CPU a page, and only with every core
+    # busy from start to end: the CPU column says how far a run is from a goal whatever the machine's speed that day.
+    print(f"(CPU/page: all the run's processes' CPU over its pages; at R x (a) on {os.cpu_count()} cores it is at most")
+    print(f" {os.cpu_count()}/R x (a)'s)")
     # The machine's speed drifts from minute to minute (the loops alone have moved 15% between rounds): a ratio
     # taken within each round, between runs a few minutes apart, drifts less than a ratio of medians.
     print("\nratios within each round (median; each round's values):")
