@@ -5,10 +5,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cleaners.urls import site_of  # noqa: E402
 
 #: The sets a benchmark can read; each is a folder passed on the command line, never a default path.
 KINDS = ("aeb", "naeb", "wcxb")
@@ -37,13 +41,16 @@ def read_html(path: Path) -> str:
 
 
 def site_of_url(url: str) -> str:
-    host = (urlsplit(url).hostname or "").lower()
-    return host[4:] if host.startswith("www.") else host
+    """The registrable domain (``blogs.berkeley.edu`` -> ``berkeley.edu``), the unit of the split."""
+    return site_of(url)
 
 
 def half_of(site: str) -> str:
-    """``tune`` or ``report``, from a hash of the site alone, so both halves are fixed before anyone looks."""
-    return "tune" if int(hashlib.sha1(site.encode()).hexdigest(), 16) % 2 == 0 else "report"
+    """``tune`` or ``report``, from a hash of the site alone, so both halves are fixed before anyone looks.
+
+    The same rule as ``aeb.py --halves`` has used since the AEB cleaners were tuned, so AEB's held-out half stays held out.
+    """
+    return "tune" if hashlib.sha1(site.encode()).digest()[0] % 2 == 0 else "report"
 
 
 def kind_of(folder: Path) -> str:
@@ -72,7 +79,7 @@ def load(folder: Path, kind: str | None = None) -> list[DevPage]:
         for doc_id in sorted(truth_map):
             data = truth_map[doc_id]
             url = data.get("url") or ""
-            site = site_of_url(data["site"]) if data.get("site") else site_of_url(url)
+            site = site_of_url(data.get("site") or url)
             pages.append(DevPage(kind, doc_id, url, site, data.get("articleBody") or "", data, folder / "html" / f"{doc_id}.html.gz"))
     for page in pages:
         if page.path is not None and not page.path.is_file():

@@ -3,9 +3,9 @@
 
 Usage::
 
-    python benchmarks/gold/select.py --naeb NAEB_DIR --wcxb WCXB_DIR --aeb AEB_DIR > benchmarks/gold/pages.json
+    python benchmarks/gold/choose.py --naeb NAEB_DIR --wcxb WCXB_DIR --aeb AEB_DIR > benchmarks/gold/pages.json
 
-One page a site (the lowest id), sites ordered by a salted hash of their name: the first 48 of NAEB, the first 40
+One page a host (the lowest id), hosts ordered by a salted hash of their name: the first 48 of NAEB, the first 40
 of WCXB-dev, and every non-English AEB site (for languages NAEB and WCXB-dev lack). Each page's half comes
 from ``devsets.half_of(site)``, the split every benchmark uses.
 """
@@ -19,6 +19,7 @@ import json
 import re
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -29,6 +30,12 @@ COUNTS = {"naeb": 48, "wcxb": 40}
 
 def order(site: str) -> str:
     return hashlib.sha1(f"gold:{site}".encode()).hexdigest()
+
+
+def host_key(page: devsets.DevPage) -> str:
+    """The host without ``www.`` (NAEB's own ``site`` field where it has one): the unit "one page a site" counts."""
+    host = (urlsplit(page.raw.get("site") or page.url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
 
 
 def lang(page: devsets.DevPage) -> str:
@@ -47,7 +54,7 @@ def main() -> int:
     for kind, folder in (("naeb", args.naeb), ("wcxb", args.wcxb), ("aeb", args.aeb)):
         first: dict[str, devsets.DevPage] = {}
         for page in devsets.load(folder, kind):
-            first.setdefault(page.site, page)
+            first.setdefault(host_key(page), page)
         sites = sorted(first, key=order)
         if kind == "aeb":
             picks = [first[s] for s in sites if lang(first[s]) not in ("en", "?")]
