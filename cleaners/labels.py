@@ -20,7 +20,8 @@ UNCLAIMED: Mapping[str, str] = {
 CLAIMED: Mapping[str, str] = {
     "source": "where the article says it came from (source lines, datelines, credits)",
     "related": "links to other articles (related-links lists, more-stories boxes)",
-    "boilerplate": "text every page of a site repeats (copyright, widgets, stamps, the repeated headline)",
+    "boilerplate": "text every page of a site repeats (copyright, widgets, stamps)",
+    "headline": "the page's own headline (and kicker) printed above the article: the record's title, not body",
 }
 LABELS: Mapping[str, str] = {**UNCLAIMED, **CLAIMED}
 

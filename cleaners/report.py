@@ -42,6 +42,7 @@ KNOWN_COLOURS: dict[str, str] = {
     "source": "#90caf9",
     "related": "#ffcc80",
     "boilerplate": "#ce93d8",
+    "headline": "#fff59d",
     "chrome": "#cfd8dc",
 }
 #: Hues of the built-in colours (greys excluded) that generated colours keep away from, by ``_HUE_GAP`` of the wheel.

@@ -43,7 +43,7 @@ class HeadlineCleaner(Cleaner):
     no metadata title, so nothing is claimed on them.
     """
 
-    label = "boilerplate"
+    label = "headline"
 
     def find(self, page: Page) -> Iterator[Span]:
         title = page.metadata.get("title")

@@ -139,6 +139,10 @@ def _candidates(data: bytes, content_type: str | None) -> list[str]:
 #: failure: a UTF-8 page with a few stray bytes stays UTF-8 (a single-byte charset would "fit" every byte
 #: and turn all of its text into mojibake); a cp1256 page served as UTF-8 decodes almost nothing.
 STRAY_RATIO = 20
+#: Up to this many undecodable sequences are strays whatever else the page holds.
+MAX_STRAY = 3
+#: Codecs whose declaration is never second-guessed by the UTF-8 test (they are found by a BOM, or are UTF-8).
+_UNICODE_CODECS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
 
 
 def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
@@ -154,12 +158,19 @@ def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = D
     check_bytes(data, max_bytes)
     encoding, text = html_to_unicode(content_type, data, auto_detect_fun=_guess_encoding)
     note = None
-    if not _decoded_whole(data, encoding, text):
+    if _codec(encoding) not in _UNICODE_CODECS and not data.isascii() and _fits(data, "utf-8"):
+        # Non-ASCII bytes that are valid UTF-8 throughout are UTF-8: legacy text almost never forms valid
+        # multi-byte sequences page-wide, while templates copied between sites keep a stale <meta charset>.
+        note = f"the page declares {encoding}, but its bytes are valid UTF-8: decoded as UTF-8"
+        encoding, text = "utf-8", to_unicode(data, "utf-8")
+    elif not _decoded_whole(data, encoding, text):
         bad = text.count("\ufffd")
         decoded = sum(1 for ch in text if ch > "\x7f") - bad
         chosen = _codec(encoding)
         better = None
-        if bad * STRAY_RATIO > decoded:
+        # A handful of stray bytes never make a page "mostly undecodable": a single 0xFF in an ASCII page stays
+        # the page's declared UTF-8 (a single-byte charset would fit it and mangle nothing visible, then everything).
+        if bad > MAX_STRAY and bad * STRAY_RATIO > decoded:
             better = next((c for c in _candidates(data, content_type) if c != chosen and _fits(data, c)), None)
         if better is not None:
             note = (

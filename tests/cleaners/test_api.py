@@ -67,8 +67,12 @@ def test_a_str_is_not_decoded_again_by_its_meta_charset():
         "market square reopened on Monday after a year of repairs to its roof and walls.</p></article></body></html>"
     )
     assert "The café on the corner" in clean(html).body
-    # The same characters as UTF-8 bytes are decoded as declared, as `scrapy clean -` would: mojibake.
-    assert "The cafÃ© on the corner" in clean(html.encode("utf-8")).body
+    # Bytes are decoded as declared, as `scrapy clean -` would; the same characters as UTF-8 bytes are
+    # valid UTF-8, which a legacy declaration does not override (no mojibake, and the decision is recorded).
+    assert "The café on the corner" in clean(html.encode("iso-8859-1")).body
+    as_utf8 = clean(html.encode("utf-8"))
+    assert "The café on the corner" in as_utf8.body
+    assert any("valid UTF-8" in e["message"] for e in as_utf8.errors), as_utf8.errors
 
 
 def test_a_bad_page_is_a_result_with_errors_not_an_exception():
