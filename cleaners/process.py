@@ -94,7 +94,7 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
     if is_blank(text):
         raise ExtractionError("no visible text in the HTML")
     flags = extractor.main_flags(doc, text, blocks)
-    errors = []
+    errors = [error_record("extract", note) for note in getattr(flags, "notes", ())]
     if not any(flags):
         errors.append(error_record("extract", "no main content found: the extractor kept nothing, the body is empty"))
     declared = doc.declared

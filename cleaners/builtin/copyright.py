@@ -17,9 +17,12 @@ _COPY = "©ⓒⒸ"
 # Where boilerplate may start inside a line: right after a lowercase letter,
 # digit or closing punctuation with no space, which is what bad text extraction
 # produces when it drops the block break ("...highwayMaintained and developed by").
+# A footer printed as one long line of links ends with its notice after a stop or a bar ("... Site Map | This
+# material may not be published ... ©2024 X, LLC. All rights reserved."): the notice may start there too.
 _GLUED_RE = re.compile(
     r"(?<=[a-z0-9.!?)\]])"
     rf"(?=(?:Maintained|Designed|Developed|Powered|Hosted|All [Rr]ights [Rr]eserved|Copyright|[{_COPY}]))"
+    rf"|(?<=[.!?|]\s)(?=(?:This material|All [Rr]ights [Rr]eserved|Copyright|[{_COPY}]))"
 )
 _CREDIT_RE = re.compile(
     r"(?:(?:Site|Website|Web site|This site|Theme)\s(?:is\s)?(?i:maintained|designed|developed|powered|hosted|built))"
@@ -28,14 +31,24 @@ _CREDIT_RE = re.compile(
 )
 # "All rights reserved" in the languages of the pages Sieve meets, and the notices that say the same.
 _RIGHTS_RE = re.compile(
-    r"\ball rights reserved\b|كل الحقوق محفوظة|جميع الحقوق محفوظة|\btous droits réservés\b"
+    r"\ball rights? reserved\b|كل الحقوق محفوظة|جميع الحقوق محفوظة|\btous droits réservés\b"
     r"|\btodos los derechos reservados\b|\btodos os direitos reservados\b|\balle rechte vorbehalten\b"
     r"|\btutti i diritti riservati\b|все права защищены|版权所有|版權所有|無断転載|무단\s?전재|재배포\s?금지"
     r"|\bhak cipta dilindungi",
     re.I,
 )
 _COPYRIGHT_START_RE = re.compile(
-    rf"(?:[{_COPY}]|\(c\)\s*(?:19|20)\d\d|copyright\s*(?:[{_COPY}]|\(c\)|(?:19|20)\d\d)|저작권자)", re.I
+    rf"(?:[{_COPY}]|\([cс]\)\s*(?:19|20)\d\d|copyright\s*(?:[{_COPY}]|\([cс]\)|(?:19|20)\d\d)|저작권자)", re.I
+)
+# Notices that forbid copying the site's material, which footers print beside (or instead of) the © line.
+_REPRODUCTION_RE = re.compile(
+    r"\bmay not be (?:published|reproduced|copied|republished|used)\b[^.]{0,80}(?:redistributed|without|permission)"
+    r"|\b(?:any |no )?(?:reproduction|republication|redistribution)\b[^.]{0,80}"
+    r"(?:prohibited|forbidden|not permitted|without (?:the )?(?:prior |express )?(?:written )?(?:permission|consent))"
+    r"|воспроизведение[^.]{0,80}(?:запрещ|воспрещ|без (?:письменного )?разрешения)|reproduction interdite"
+    r"|(?:queda )?prohibida (?:su|la) reproducción|riproduzione riservata|(?:nachdruck|vervielfältigung)[^.]{0,60}"
+    r"(?:nur mit|untersagt|verboten|nicht gestattet)|무단\s?(?:전재|복사)[^.]{0,40}금지",
+    re.I,
 )
 #: Every line this cleaner claims carries one of these: the page is searched for them once, and only those lines
 #: are looked at (a whole page has hundreds of lines that carry none).
@@ -45,7 +58,8 @@ TRIGGER_RE = re.compile(
     r"©|ⓒ|Ⓒ|\(c\)|"
     + word_stems(
         r"copyright|rights|reserved|maintained|designed|developed|powered|hosted|built|created"
-        r"|managed|droits|derechos|direitos|rechte|diritti|права|hak cipta",
+        r"|managed|droits|derechos|direitos|rechte|diritti|права|hak cipta|reproduc|republica|redistribut|published"
+        r"|воспроизвед|nachdruck|vervielfältig|riproduzione|prohibida",
         boundary_after_first=True,
     )
     + r"|حقوق|版|無断|무단|재배포|저작권"
@@ -61,21 +75,43 @@ _RIGHTS_TAIL_WORDS = frozenset({"to", "by", "for", "worldwide", "in", "and", "re
 
 def boilerplate_reason(text: str) -> str | None:
     """The reason code for ``text`` (a whole line, or the tail of one) being boilerplate, or None."""
-    if len(text) > MAX_LEN or any(q in text for q in _QUOTES):
+    if len(text) > MAX_LEN:
         return None
     words = text.split()
-    if _CREDIT_RE.match(text) and len(words) <= 12 and not _CLAUSE_RE.search(text):
-        return "copyright.credit"
     m = _COPYRIGHT_START_RE.match(text)
     if m and not _is_prose(text[m.end() :], len(words)):
-        return "copyright.notice"
+        return "copyright.notice"  # quotes may name the holder here («X Publishing»)
+    if any(q in text for q in _QUOTES):
+        return None
+    if _CREDIT_RE.match(text) and len(words) <= 12 and not _CLAUSE_RE.search(text):
+        return "copyright.credit"
     if len(words) <= 25:
         m = _RIGHTS_RE.search(text)
         if m and _is_rights_notice(text[: m.start()], text[m.end() :]):
             return "copyright.rights"
     if any(c in text for c in _COPY) and YEAR_RE.search(text) and len(words) <= 20:
         return "copyright.notice"
+    if len(words) <= 40:
+        m = _REPRODUCTION_RE.search(text)
+        if m and _opens_notice(text, m.start()):
+            return "copyright.reproduction"
     return None
+
+
+#: How a sentence forbidding reproduction opens when it is a notice ("This material may not be ...", "Any
+#: reproduction ...", "Любое воспроизведение ..."); "He said any reproduction ..." is a sentence of the story.
+_NOTICE_OPENERS = frozenset(
+    "this these all any no material materials content contents reproduction republication redistribution "
+    "любое воспроизведение полное частичное nachdruck vervielfältigung queda prohibida riproduzione".split()
+)
+
+
+def _opens_notice(text: str, at: int) -> bool:
+    """Whether the sentence holding ``text[at]`` opens like a notice, at the line's start or after a stop or a bar."""
+    head = text[:at]
+    cut = max(head.rfind(". "), head.rfind("| "), head.rfind("! "))
+    sentence = text[cut + 2 if cut >= 0 else 0 :].split()
+    return bool(sentence) and (sentence[0].lower().strip("«\"“(") in _NOTICE_OPENERS or cut + 2 >= at or at == 0)
 
 
 def _is_rights_notice(before: str, after: str) -> bool:
@@ -100,8 +136,8 @@ def _is_prose(rest: str, n_words: int) -> bool:
     happens to start with the word.
     """
     first = rest.strip(" ,.:;-–—").split(maxsplit=1)
-    if first and first[0][:1].islower() and first[0].lower() not in _NOTICE_WORDS:
-        return True
+    if first and first[0][:1].islower() and first[0].lower() not in _NOTICE_WORDS and len(rest.split()) > 4:
+        return True  # a sentence goes on; "© dpa-infocom, dpa:230428-99-..." is an agency's stamp
     return n_words > 15 and not _RIGHTS_RE.search(rest)
 
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 from functools import lru_cache
 
 from cleaners.base import Cleaner
+from cleaners.builtin.items import NAVIGATION_REGIONS, is_related_item
 from cleaners.builtin.related import POPULAR_RE
 from cleaners.document.article import is_article_url
 from cleaners.page import Line, Page, Span
@@ -107,16 +108,41 @@ class LinkListCleaner(Cleaner):
                 m += 1
             first_line = entries[k][0]
             popular = first_line > 0 and POPULAR_RE.fullmatch(lines[first_line - 1].text) is not None
-            if m - k >= MIN_RUN and not popular:
+            titled = self._titled(page, lines, entries[k:m])
+            if sum(titled) >= MIN_RUN and not popular:
                 if first_line > 0 and hits[first_line - 1] is None and self._is_header(lines[first_line - 1].text):
                     header = lines[first_line - 1]
                     yield self.span(header.start, header.end, "related.link-list-header", header=header.text)
-                for first, last, (anchor, url) in entries[k:m]:
-                    yield self.span(
-                        lines[first].start, lines[last].end, "related.same-site-link",
-                        title=anchor, published=None, url=url,
-                    )  # fmt: skip
+                for (first, last, (anchor, url)), is_item in zip(entries[k:m], titled, strict=True):
+                    if is_item:
+                        yield self.span(
+                            lines[first].start, lines[last].end, "related.same-site-link",
+                            title=anchor, published=None, url=url,
+                        )  # fmt: skip
+                    else:  # a card's other link ("12 min read"), or a label among the headlines: no item of its own
+                        yield self.span(lines[first].start, lines[last].end, "related.card", url=url)
             k = m
+
+    @staticmethod
+    def _titled(page: Page, lines: list[Line], run: list[tuple[int, int, tuple[str, str]]]) -> list[bool]:
+        """Which entries of a run are items: headlines of stories outside the site's navigation, one a URL.
+
+        A card links its headline, its picture and its reading time to one story: the longest anchor names it.
+        """
+        out = []
+        best: dict[str, int] = {}
+        for n, (first, _, (anchor, url)) in enumerate(run):
+            block = page.block_at(lines[first].start)
+            ok = is_related_item(anchor, url, page.url) and (block is None or block.region not in NAVIGATION_REGIONS)
+            out.append(ok)
+            if ok:
+                if url in best and len(anchor) <= len(run[best[url]][2][0]):
+                    out[n] = False
+                    continue
+                if url in best:
+                    out[best[url]] = False
+                best[url] = n
+        return out
 
     @staticmethod
     def _block_link_at_start(page: Page, line: Line, wanted: Callable[[str], bool]) -> tuple[str, str] | None:

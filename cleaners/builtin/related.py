@@ -6,13 +6,18 @@ import bisect
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from cleaners.base import Cleaner
+from cleaners.builtin.items import NAVIGATION_REGIONS, is_related_item
 from cleaners.page import Line, Page, Span
 from cleaners.text import normalise_ws, table_cells, trim
 from cleaners.timestamps import FOUR_DIGITS as _FOUR_DIGITS
 from cleaners.timestamps import Timestamp, find_timestamps
+from cleaners.urls import site_of
+
+_site_of = lru_cache(maxsize=8192)(site_of)
 
 MAX_TITLE = 200
 MAX_HEADER_ITEMS = 30
@@ -23,19 +28,31 @@ MAX_TEASER_WORDS = 40
 MAX_RUN_TITLE_WORDS = 4
 
 HEADER_RE = re.compile(
-    r"(?:related(?: coverage| articles?| stories| news| posts| content| reading| links)?"
+    r"(?:(?:other |more )?related(?: coverage| articles?| stories| story| news| posts?| content| reading| links| topics)?"
     r"|read (?:more|also|next)|also read|see also|further reading|more(?: \w+){0,2} (?:stories|news|articles|headlines)"
-    r"|more (?:from|on|in|about) [^\n]{1,40}|you (?:may|might) (?:also )?(?:like|be interested in)"
-    r"|recommended(?: for you| reading| stories| articles)?|don[’']t miss"
-    r"|اقرأ أيضا|اقرأ أيضاً|أخبار ذات صلة|مواضيع ذات صلة)"
-    r"\s*[:：]?",
+    r"|more (?:from|on|in|about|like this)[^\n]{0,40}|more(?: [\w’'&-]+){1,3}|keep reading|similar (?:posts|articles|stories|news|reads)|(?:what|read) to read next"
+    r"|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)|(?:we|you) (?:think you(?:'|’)ll|recommend)[^\n]{0,20}"
+    r"|recommended(?: for you| reading| stories| articles| posts)?|don[’']t miss|up next|next up|explore more"
+    # other languages of the pages Sieve reads: German, French, Spanish, Portuguese, Italian, Indonesian, Russian,
+    # Japanese, Korean, Arabic
+    r"|mehr zum thema|lesen sie auch|auch interessant|das könnte sie (?:auch )?interessieren|weitere artikel"
+    r"|(?:à |a )?lire aussi|sur le même sujet|articles? (?:liés|similaires)|vous aimerez aussi"
+    r"|(?:noticias|artículos|notas) relacionad[ao]s|te puede interesar|lee también|más noticias|relacionad[ao]s"
+    r"|leia também|veja também|(?:notícias|posts|artigos) relacionad[ao]s|leggi anche|articoli correlati"
+    r"|potrebbe interessarti|baca juga|artikel terkait|berita terkait|материалы по теме|читайте также|по теме"
+    r"|похожие (?:статьи|материалы|новости)|関連記事|おすすめ記事|관련\s?기사|추천\s?기사"
+    r"|اقرأ أيضا|اقرأ أيضاً|أخبار ذات صلة|مواضيع ذات صلة|ذات صلة|اقرأ المزيد)"
+    r"\s*(?:[:：]|\.\.\.|…)?",
     re.I,
 )
 #: Headers of the site's popular lists. Their links are not related to the article: the lists are page
 #: furniture, left to the chrome (or, where an extractor kept them, out of the body by its list of links).
 POPULAR_RE = re.compile(
-    r"(?:most (?:read|popular|viewed|shared|commented|emailed)(?: \w+){0,2}|(?:latest|top) (?:news|stories|headlines)"
-    r"|trending(?: now| stories| in [^\n]{1,30})?|popular(?: now| stories| on [^\n]{1,30})?|الأكثر قراءة|الأكثر مشاهدة)"
+    r"(?:(?:the )?most (?:read|popular|viewed|shared|commented|emailed|recent)(?: \w+){0,2}"
+    r"|(?:the )?(?:latest|top|breaking)(?: \w+){0,2} (?:news|stories|headlines|articles|posts|videos)|latest|top stories"
+    r"|recent (?:posts|articles|stories|news)|editor[’']?s[’']? (?:picks?|choice)|staff picks|what[’']s hot"
+    r"|in case you missed it|trending(?: now| stories| topics| in [^\n]{1,30})?|popular(?: now| stories| posts| on [^\n]{1,30})?"
+    r"|الأكثر قراءة|الأكثر مشاهدة|آخر الأخبار|meistgelesen|am meisten gelesen|les plus lus|lo más leído)"
     r"\s*[:：]?",
     re.I,
 )
@@ -43,10 +60,20 @@ POPULAR_RE = re.compile(
 #: first test before the regular expressions. "|" opens a table row of a raw-text page.
 HEADER_OPENINGS = (
     "related", "read", "also", "see", "further", "more", "you", "recommended", "don", "most", "latest", "top",
-    "trending", "popular", "|", "اقرأ", "أخبار", "مواضيع", "الأكثر",
+    "trending", "popular", "|", "اقرأ", "أخبار", "مواضيع", "الأكثر", "the", "breaking", "recent", "editor", "staff",
+    "what", "in case", "آخر", "meistgelesen", "am meisten", "les plus", "lo más", "other", "keep", "up next",
+    "next up", "explore", "we ", "similar", "mehr", "lesen", "auch", "das", "weitere", "à ", "a lire", "lire", "sur le", "article",
+    "vous", "noticias", "artículos", "notas", "te ", "lee", "más", "relacionad", "leia", "veja", "notícias", "posts",
+    "artigos", "leggi", "potrebbe", "baca", "artikel", "berita", "материалы", "читайте", "по теме", "похожие", "関連",
+    "おすすめ", "관련", "추천", "ذات", "اقرأ",
 )  # fmt: skip
 # "Read more: <headline>" on one line.
-INLINE_RE = re.compile(r"(?:read (?:more|also)|also read|see also|related)\s*[:：|»>-]\s*(?=\S)", re.I)
+INLINE_RE = re.compile(
+    r"(?:read (?:more|also|next)|also read|see also|related(?: story| article)?|more|also|required reading|must read"
+    r"|don[’']t miss|recommended|watch|lesen sie auch|lire aussi|à lire aussi|lee también|leia também|leggi anche"
+    r"|baca juga|читайте также|اقرأ أيضا|اقرأ أيضاً)\s*[:：|»>-]\s*(?=\S)",
+    re.I,
+)
 
 
 def is_headline(text: str) -> bool:
@@ -100,17 +127,52 @@ class RelatedLinksCleaner(Cleaner):
                 run_starts.append(entry.start)
             claimed.append((entry.start, entry.end))
             yield self._span(page, entry)
-        yield from self._header_lists(page, claimed, run_starts)
+        taken = list(claimed)
+        for span in self._header_lists(page, claimed, run_starts):
+            taken.append((span.start, span.end))
+            yield span
+        if page.blocks and page.url and page.main:
+            yield from self._inline_cards(page, taken)
+
+    # -- cards inside the article ---------------------------------------------------
+
+    def _inline_cards(self, page: Page, taken: list[tuple[int, int]]) -> Iterator[Span]:
+        """A line that is nothing but a linked headline of another story of the site, inside the article.
+
+        Publishers drop teasers of other stories between the paragraphs ("Politics latest: Follow live", a
+        card's headline between its section and its author): a reader skips them, they are not the article.
+        A line counts when it stands in the main content or between two main-content lines, is one link of
+        the page's own site to a story URL with a headline (not a sentence), and is not one of a run of such
+        lines (lists are the other shapes' and the link-list cleaner's).
+        """
+        site = _site_of(page.url)
+        lines = [ln for ln in page.lines() if not any(s < ln.end and ln.start < e for s, e in taken)]
+        cards: list[tuple[int, str, str | None]] = []
+        for n, line in enumerate(lines):
+            found = _card_title(page, line, site)
+            if found is not None:
+                cards.append((n, *found))
+        numbers = {n for n, _, _ in cards}
+        for n, title, url in cards:
+            if n - 1 in numbers or n + 1 in numbers:
+                continue  # two cards in a row are a list, not a card in running text
+            line = lines[n]
+            inside = page.in_main(line.start, line.end)
+            if not inside:
+                before = next((ln for ln in reversed(lines[:n]) if len(ln.text.split()) >= CARD_CONTEXT_WORDS), None)
+                after = next((ln for ln in lines[n + 1 :] if len(ln.text.split()) >= CARD_CONTEXT_WORDS), None)
+                if before is None or after is None or not (page.in_main(before.start) and page.in_main(after.start)):
+                    continue
+            yield self.span(line.start, line.end, "related.inline-card", title=title, published=None, url=url)
 
     # -- timestamped runs -----------------------------------------------------
 
     def _span(self, page: Page, e: _Entry) -> Span:
         title = normalise_ws(page.text[e.title_start : e.title_end])
-        data: dict[str, Any] = {
-            "title": title,
-            "published": e.stamp.published if e.stamp else None,
-            "url": page.link_url_in(e.title_start, e.title_end, title),
-        }
+        url = page.link_url_in(e.title_start, e.title_end, title)
+        data: dict[str, Any] = {"title": title, "published": e.stamp.published if e.stamp else None, "url": url}
+        if not is_related_item(title, url, page.url):
+            del data["title"]  # dated, but a link to a front page or a label: claimed, and no item
         if e.stamp and e.stamp.problem:
             data["problem"] = e.stamp.problem
         return self.span(e.start, e.end, "related.stamped", **data)
@@ -266,9 +328,10 @@ class RelatedLinksCleaner(Cleaner):
                 t_start = line.start + inline.end()
                 title = normalise_ws(page.text[t_start : line.end])
                 url = page.link_url_in(t_start, line.end, title)
-                yield self.span(line.start, line.end, "related.inline", title=title, published=None, url=url)
-                i += 1
-                continue
+                if is_related_item(title, url, page.url):
+                    yield self.span(line.start, line.end, "related.inline", title=title, published=None, url=url)
+                    i += 1
+                    continue
             cells = table_cells(line.text)
             head_text = " ".join(cells) if cells is not None else line.text
             if POPULAR_RE.fullmatch(head_text):
@@ -286,15 +349,45 @@ class RelatedLinksCleaner(Cleaner):
                 i += 1
                 continue
             items, j = _list_items(page, lines, i + 1)
-            if not items:
+            region = page.block_at(line.start).region if page.blocks and page.block_at(line.start) else None
+            stories = [is_related_item(title, url, page.url) for _, _, title, url in items]
+            if not any(stories) or region == "nav":
                 i += 1
                 continue
             yield self.span(line.start, line.end, "related.header", header=line.text)
-            for first, last, title, url in items:
+            for (first, last, title, url), story in zip(items, stories, strict=True):
+                if not story:
+                    yield self.span(first.start, last.end, "related.card", url=url)
+                    continue
                 stamp = next(iter(find_timestamps(page.text, first.start, last.end)), None)
                 published = stamp.published if stamp else None
                 yield self.span(first.start, last.end, "related.listed", title=title, published=published, url=url)
             i = j
+
+
+#: Lines of running text around a card: this many words make a line a paragraph.
+CARD_CONTEXT_WORDS = 12
+#: A card's headline has this many words, whatever its URL.
+CARD_WORDS = 4
+#: An article's own section headings (a year in review heads each section with the story it recalls).
+SECTION_HEADINGS = frozenset({"h1", "h2"})
+
+
+def _card_title(page: Page, line: Line, site: str) -> tuple[str, str | None] | None:
+    """The headline and URL of a line that is one link to another story of ``site``, or None."""
+    inside = page.links_in(line.start, line.end)
+    if len(inside) != 1:
+        return None
+    link, url = inside[0]
+    if not url or _site_of(url) != site:
+        return None
+    title = normalise_ws(page.text[link.start : link.end])
+    if len(title) < len(normalise_ws(line.text)) - 2 or not is_headline(title) or len(title.split()) < CARD_WORDS:
+        return None  # a place or a product named in a guide links its own page: a headline says more
+    block = page.block_at(line.start)
+    if block is not None and (block.region in NAVIGATION_REGIONS or block.tag in SECTION_HEADINGS):
+        return None  # navigation, or a section of the article that links the story it is about
+    return (title, url) if is_related_item(title, url, page.url) else None
 
 
 def _is_run_title(text: str) -> bool:

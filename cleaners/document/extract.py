@@ -93,15 +93,95 @@ class TrafilaturaExtractor:
             raise ExtractionError(f"trafilatura failed: {type(exc).__name__}: {exc}") from None
 
     def main_flags(self, doc: Document, text: str, blocks: Sequence[Block]) -> list[bool]:
-        """For each block of the linearised page, whether it is main content."""
+        """For each block of the linearised page, whether it is main content.
+
+        When the fallback is on and the main content holds less than that share of the page's prose, the
+        page is extracted again without ``fast`` and the article it continues is taken (:func:`extended`); the
+        flags then carry a note saying so (:class:`MainFlags`), which the record keeps.
+        """
         if any(b.marked for b in blocks):
             return [b.marked for b in blocks]
         flags = without_navigation(text, blocks, main_flags(text, blocks, self.main_text(doc)))
-        if self.fallback and self.options.get("fast") and prose_share(text, blocks, flags) < self.fallback:
+        share = prose_share(text, blocks, flags) if self.fallback and self.options.get("fast") else 1.0
+        if share < self.fallback:
             fuller = without_navigation(text, blocks, main_flags(text, blocks, self.main_text(doc, fast=False)))
-            if prose_share(text, blocks, fuller) > prose_share(text, blocks, flags):
-                flags = fuller
-        return recover_prose(text, blocks, flags) if self.recover else flags
+            more = extended(text, blocks, flags, fuller)
+            if more is not None:
+                note = (
+                    f"fuller extraction: the main content held {share:.0%} of the page's prose, "
+                    f"fast=False extended it to {prose_share(text, blocks, more):.0%}"
+                )
+                flags = MainFlags(more, [note])
+        if self.recover:
+            notes = flags.notes if isinstance(flags, MainFlags) else []
+            flags = MainFlags(recover_prose(text, blocks, flags), notes)
+        return flags
+
+
+class MainFlags(list[bool]):
+    """Main-content flags with notes on how they were decided (the record's ``extract`` entries)."""
+
+    def __init__(self, flags: Sequence[bool], notes: Sequence[str] = ()) -> None:
+        super().__init__(flags)
+        self.notes = list(notes)
+
+
+#: The fuller extraction must keep this share of the prose the first one kept: more of the same article, not
+#: another part of the page (comments, a teaser list) that happens to hold more words.
+KEEP_SHARE = 0.9
+#: A top-level heading after the article opens another story (an endless-scroll page; a guide's sections are h2):
+#: the fuller extraction does not take the article past one.
+STORY_HEADINGS = frozenset({"h1"})
+#: Main content with fewer prose words than this is no article to extend (a stray box was kept, not the story).
+MIN_ARTICLE_WORDS = 150
+REPLACE_RATIO = 4
+
+
+def extended(text: str, blocks: Sequence[Block], flags: Sequence[bool], fuller: Sequence[bool]) -> list[bool] | None:
+    """``flags`` with the prose ``fuller`` adds to the same article, or None when it adds none.
+
+    The additions that count lie between the first and the last block ``flags`` kept (the paragraphs after an
+    ad slot, a hidden paragraph), or follow the last one up to the next story heading. ``fuller`` must keep
+    what ``flags`` kept, or it found another part of the page, not more of the article.
+    """
+    import re
+
+    kept_idx = [i for i, f in enumerate(flags) if f]
+    had = prose_words(text, blocks, flags)
+    if had < MIN_ARTICLE_WORDS:
+        # Nothing, or a stray box ("why trust us"): no article to extend. Another part of the page replaces it
+        # only when it dwarfs it, as an article dwarfs a box; a brief's neighbouring appeal for money does not.
+        return list(fuller) if prose_words(text, blocks, fuller) >= REPLACE_RATIO * max(had, 1) else None
+    first, last = kept_idx[0], kept_idx[-1]
+    out = list(flags)
+    for i in range(first, len(blocks)):
+        if i > last and blocks[i].tag in STORY_HEADINGS:
+            break
+        if fuller[i]:
+            out[i] = True
+    kept = both = added = 0
+    for block, a, b, c in zip(blocks, flags, fuller, out, strict=True):
+        if not (a or c):
+            continue
+        words = len(re.findall(r"\w+", text[block.start : block.end]))
+        if words < PROSE_WORDS:
+            continue
+        kept += words if a else 0
+        both += words if a and b else 0
+        added += words if c and not a else 0
+    return out if added > 0 and both >= KEEP_SHARE * kept else None
+
+
+def prose_words(text: str, blocks: Sequence[Block], flags: Sequence[bool]) -> int:
+    """Words of the prose blocks (``PROSE_WORDS``+ words) the flags keep."""
+    import re
+
+    total = 0
+    for block, flag in zip(blocks, flags, strict=True):
+        if flag:
+            words = len(re.findall(r"\w+", text[block.start : block.end]))
+            total += words if words >= PROSE_WORDS else 0
+    return total
 
 
 def prose_share(text: str, blocks: Sequence[Block], flags: Sequence[bool]) -> float:

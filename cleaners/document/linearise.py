@@ -11,7 +11,8 @@ segment indexes into. It is made once per page, in one pass over the tree:
   ISIS</span><span>GMT 22:04 ...</span>`` stays ``against ISISGMT 22:04 ...``,
   which the cleaners know how to split;
 - scripts, styles, templates, forms' option lists and hidden elements are not
-  visible, so they are not text;
+  visible, so they are not text, except a hidden container of article
+  paragraphs (:func:`holds_prose`: a soft paywall, a "read more" toggle);
 - each block records its *region*, the innermost ``header``/``nav``/``main``/
   ``article``/``aside``/``footer`` around it (or the ARIA role, or a class or
   id that says so), and its own links: the anchor text's offsets and the
@@ -156,6 +157,34 @@ def _hidden(el: lxml.html.HtmlElement, names: list[str]) -> bool:
     return False
 
 
+#: A hidden container whose text is mostly paragraphs of at least this many characters is article text a page
+#: hides behind a soft paywall or a "read more" toggle (it is there for whoever pays or clicks): it is text.
+PROSE_PARAGRAPH_CHARS = 120
+PROSE_SHARE = 0.6
+#: This many characters of such paragraphs are an article whatever else the hidden container holds.
+PROSE_CHARS = 2000
+
+
+def holds_prose(el: lxml.html.HtmlElement) -> bool:
+    """Whether a hidden ``el`` is article paragraphs (a menu, a dialog or a form is not mostly long ``<p>``).
+
+    Soft paywalls hide the whole article or each paragraph on its own, so one long paragraph is enough, when
+    paragraphs are most of the element's text; a streamed page (React's ``<div hidden id="S:0">``) hides
+    its whole content until a script moves it, so enough of them is enough.
+    """
+    if el.tag not in _PROSE_CONTAINERS:
+        return False
+    prose = 0
+    for p in el.iter("p"):
+        n = len((p.text_content() or "").strip())
+        if n >= PROSE_PARAGRAPH_CHARS:
+            prose += n
+        if prose >= PROSE_CHARS:
+            return True  # a whole article (a streamed page's hidden boundary holds it with its chrome)
+    return prose > 0 and prose >= PROSE_SHARE * len((el.text_content() or "").strip())
+
+
+_PROSE_CONTAINERS = frozenset({"div", "section", "article", "main"})
 _NamesKey = tuple[str | None, str | None, str | None]
 
 
@@ -328,7 +357,7 @@ def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tu
         if event == "start":
             kind = tag_kinds.get(tag, 0)
             names = el.keys()
-            if kind & _SKIPPED or (names and _hidden(el, names)):
+            if kind & _SKIPPED or (names and _hidden(el, names) and not holds_prose(el)):
                 skip_subtree()
                 opened.append(_SKIPPED)
                 continue

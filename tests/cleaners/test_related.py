@@ -67,13 +67,13 @@ def test_a_wrong_weekday_keeps_the_headline_but_not_the_time():
 def test_header_led_list_takes_urls_from_the_html_links():
     text = "Body.\nRelated coverage\nGreen Line test runs begin\nBus network to be redrawn\nThe end of the page."
     links = {
-        "Green Line test runs begin": "https://news.example/a",
-        "Bus network to be redrawn": "https://news.example/b",
+        "Green Line test runs begin": "https://news.example/transport/green-line-test-runs-begin",
+        "Bus network to be redrawn": "https://news.example/transport/bus-network-to-be-redrawn",
     }
     spans, got = run(text, links)
     assert got == [
-        ("Green Line test runs begin", None, "https://news.example/a"),
-        ("Bus network to be redrawn", None, "https://news.example/b"),
+        ("Green Line test runs begin", None, "https://news.example/transport/green-line-test-runs-begin"),
+        ("Bus network to be redrawn", None, "https://news.example/transport/bus-network-to-be-redrawn"),
     ]
     assert [text[s.start : s.end] for s in spans][0] == "Related coverage"
     assert "The end of the page." not in [text[s.start : s.end] for s in spans]
