@@ -36,6 +36,18 @@ AGENCIES = {
     "petra": "Petra",
     "alarabiya": "Alarabiya",
     "al arabiya": "Alarabiya",
+    "bloomberg news": "Bloomberg",
+    "united press international": "UPI",
+    "pa": "PA",
+    "pa media": "PA",
+    "press association": "PA",
+    "press trust of india": "PTI",
+    "asian news international": "ANI",
+    "deutsche presse-agentur": "dpa",
+    "agencia efe": "EFE",
+    "xinhua news agency": "Xinhua",
+    "kyodo news": "Kyodo",
+    "cna": "CNA",
     # Arabic spellings, as in "المصدر: رويترز".
     "رويترز": "Reuters",
     "فرانس برس": "AFP",
@@ -51,6 +63,15 @@ AGENCIES = {
     "الأناضول": "Anadolu",
     "العربية": "Alarabiya",
 }
+
+#: The agencies' own sites: on its own site an agency's name is the publisher, not a source of the story.
+AGENCY_SITES = {
+    "apnews.com": "AP", "ap.org": "AP", "reuters.com": "Reuters", "afp.com": "AFP", "bloomberg.com": "Bloomberg",
+    "upi.com": "UPI", "dpa.com": "dpa", "xinhuanet.com": "Xinhua", "news.cn": "Xinhua", "aa.com.tr": "Anadolu",
+    "efe.com": "EFE", "ansa.it": "ANSA", "tass.com": "TASS", "tass.ru": "TASS", "kyodonews.net": "Kyodo",
+    "yna.co.kr": "Yonhap", "ptinews.com": "PTI", "aninews.in": "ANI", "wam.ae": "WAM", "spa.gov.sa": "SPA",
+    "petra.gov.jo": "Petra", "alarabiya.net": "Alarabiya", "pa.media": "PA", "channelnewsasia.com": "CNA",
+}  # fmt: skip
 
 # A caption that ends in its credit: "... New York.Reuters", "/ Getty Images". Case matters: "(EPA)" is a
 # credit, "(ePA)" an abbreviation in a sentence.

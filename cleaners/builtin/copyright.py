@@ -86,9 +86,9 @@ def boilerplate_reason(text: str) -> str | None:
     if _CREDIT_RE.match(text) and len(words) <= 12 and not _CLAUSE_RE.search(text):
         return "copyright.credit"
     if len(words) <= 25:
-        m = _RIGHTS_RE.search(text)
-        if m and _is_rights_notice(text[: m.start()], text[m.end() :]):
-            return "copyright.rights"
+        for m in _RIGHTS_RE.finditer(text):
+            if _is_rights_notice(text[: m.start()], text[m.end() :]):
+                return "copyright.rights"
     if any(c in text for c in _COPY) and YEAR_RE.search(text) and len(words) <= 20:
         return "copyright.notice"
     if len(words) <= 40:
@@ -135,7 +135,7 @@ def _is_prose(rest: str, n_words: int) -> bool:
     "Copyright 2021 figures from the authority show ..." is body text that
     happens to start with the word.
     """
-    first = rest.strip(" ,.:;-–—").split(maxsplit=1)
+    first = rest.strip(" ,.:;-–—" + _COPY).split(maxsplit=1)  # "ⓒ" is a lower-case letter to str.islower
     if first and first[0][:1].islower() and first[0].lower() not in _NOTICE_WORDS and len(rest.split()) > 4:
         return True  # a sentence goes on; "© dpa-infocom, dpa:230428-99-..." is an agency's stamp
     return n_words > 15 and not _RIGHTS_RE.search(rest)

@@ -6,15 +6,45 @@ import re
 from collections.abc import Iterator
 
 from cleaners.base import Cleaner
-from cleaners.builtin.agencies import AGENCIES
+from cleaners.builtin.agencies import AGENCIES, AGENCY_SITES
 from cleaners.page import Line, Page, Span
+from cleaners.urls import site_of
+
+#: A dateline may open any of the article's first lines, in a paragraph of at least this many words.
+DATELINE_LINES = 3
+DATELINE_WORDS = 8
 
 _AGENCY_ALT = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse=True))
 
 # "source: Alarabiya", "SOURCE : Reuters", "المصدر: وكالات". Also glued onto the
 # end of the previous sentence ("...al-Hariri.source: Alarabiya").
-_SOURCE_LINE_RE = re.compile(r"(?:sources?|المصدر|المصادر)\s?[:：]\s*(?P<name>[^\n:]{1,60}?)\s*[.。]?$", re.I)
-_SOURCE_GLUED_RE = re.compile(r"(?<=[.!?”\"])(?=(?:sources?|المصدر)\s?[:：])", re.I)
+_SOURCE_WORDS = r"(?:sources?|quelle|fuente|fonte|источник|kaynak|sumber|المصدر|المصادر)"
+_SOURCE_LINE_RE = re.compile(rf"{_SOURCE_WORDS}\s?[:：]\s*(?P<name>[^\n:]{{1,60}}?)\s*[.。]?$", re.I)
+_SOURCE_GLUED_RE = re.compile(rf"(?<=[.!?”\"])(?={_SOURCE_WORDS}\s?[:：])", re.I)
+# A byline that names an agency: "By Associated Press", "By Jane Doe, Reuters", "Par Le Monde et AFP",
+# "Von dpa", "Por EFE", "AFP, MANILA".
+_BY = r"(?:by|par|von|por|di|oleh|от)"
+_AGENCY_BYLINE_RE = re.compile(
+    rf"{_BY}\s+(?:[^\n,|]{{1,60}}?(?:,|\band\b|\bet\b|\bund\b|\by\b|\be\b|\|)\s*)?(?:the\s)?"
+    rf"(?P<agency>{{agencies}})(?:\s(?:staff|writers?|reporters?|news))?\s*[.,]?"
+    rf"(?:\s*[-–—|,]?\s*(?:updated|published)?\s*\S*\s?\d[^\n]{{0,40}})?",
+    re.I,
+)
+_AGENCY_PLACE_RE = re.compile(rf"(?P<agency>{{agencies}})\s*[,/]\s*(?P<place>[A-Z][A-Za-z .'-]{{1,40}})", re.I)
+# Credit lines that give their source's name: "With files from The Associated Press", "— Associated Press
+# writer Jane Doe contributed to this report", "This report was based on original reporting by Bloomberg".
+_FILES_FROM_RE = re.compile(
+    r"[-–—(]*\s*(?:with (?:files|reporting|additional reporting|contributions) from|additional reporting by"
+    r"|this (?:report|story|article) (?:was|is) based on (?:original )?reporting (?:by|from)"
+    r"|based on (?:original )?reporting (?:by|from)|(?:this (?:story|article) was )?originally published (?:by|in))"
+    r"\s+(?P<name>[^\n;.]{2,80}?)\s*[.)]?",
+    re.I,
+)
+_CONTRIBUTED_RE = re.compile(
+    rf"[-–—]*\s*(?:the\s)?(?P<agency>{{agencies}})(?:'s)?\s(?:staff\s)?(?:writers?|reporters?|correspondents?|journalists?)"
+    rf"\s[^\n]{{2,120}}?\scontributed\b[^\n]{{0,60}}",
+    re.I,
+)
 # "BEIRUT (Reuters) -" / "PARIS, Nov 5 (AFP) —" at the start of the body.
 _DATELINE_RE = re.compile(
     rf"(?P<place>[A-Z][^\n()]{{0,60}}?)\s?\((?P<agency>{_AGENCY_ALT})\)\s?[-–—]+\s?",
@@ -26,6 +56,9 @@ _CREDIT_RE = re.compile(
     r"graphics|photos?|video)\s(?:by|and editing by)\s",
     re.I,
 )
+_AGENCY_BYLINE_RE = re.compile(_AGENCY_BYLINE_RE.pattern.replace("{agencies}", _AGENCY_ALT), re.I)
+_AGENCY_PLACE_RE = re.compile(_AGENCY_PLACE_RE.pattern.replace("{agencies}", _AGENCY_ALT), re.I)
+_CONTRIBUTED_RE = re.compile(_CONTRIBUTED_RE.pattern.replace("{agencies}", _AGENCY_ALT), re.I)
 # A whole line "— AFP", "(AFP)", "-- Reuters", or a body line ending with one.
 _TAG_LINE_RE = re.compile(rf"(?:[-–—]+\s?|\()(?P<agency>{_AGENCY_ALT})\)?\.?", re.I)
 _TAG_TAIL_RE = re.compile(rf"\s(?:[-–—]+\s?(?P<a1>{_AGENCY_ALT})|\((?P<a2>{_AGENCY_ALT})\))\.?$", re.I)
@@ -51,11 +84,18 @@ class SourceCleaner(Cleaner):
     label = "source"
 
     def find(self, page: Page) -> Iterator[Span]:
+        own = AGENCY_SITES.get(site_of(page.url)) if page.url else None
+        for span in self._find(page):
+            if own is not None and span.data.get("name") == own:
+                # On the agency's own site its name is the publisher's: the line is claimed, it names no source.
+                span = self.span(span.start, span.end, span.reason, **{**span.data, "name": None, "publisher": own})
+            yield span
+
+    def _find(self, page: Page) -> Iterator[Span]:
         body = list(page.lines(main=True))
         claimed: set[int] = set()  # starts of lines claimed whole
-        m = _DATELINE_RE.match(body[0].text) if body else None
-        if m:
-            first = body[0]
+        first, m = self._dateline(page, body)
+        if first is not None and m is not None:
             yield self.span(
                 first.start,
                 first.start + m.end(),
@@ -66,7 +106,7 @@ class SourceCleaner(Cleaner):
             if m.end() >= len(first.text.rstrip()):
                 claimed.add(first.start)
         for line in page.lines():
-            if m and line.start == body[0].start:
+            if first is not None and line.start == first.start:
                 continue  # the dateline's line: a span for the whole line would overlap it
             span = self._line(line)
             if span is not None:
@@ -79,8 +119,38 @@ class SourceCleaner(Cleaner):
             yield from self._tail_tag(line)
             break
 
+    @staticmethod
+    def _dateline(page: Page, body: list[Line]) -> tuple[Line | None, re.Match[str] | None]:
+        """The ``PLACE (Agency) -`` opening the article: on its first line, or on a paragraph near its start that
+        the extractor left out (a first paragraph styled apart is often dropped with the page's chrome)."""
+        m = _DATELINE_RE.match(body[0].text) if body else None
+        if m:
+            return body[0], m
+        if not body:
+            return None, None
+        limit = body[min(len(body) - 1, DATELINE_LINES)].end
+        for line in page.lines():
+            if line.start >= limit:
+                break
+            m = _DATELINE_RE.match(line.text)
+            if m and len(line.text[m.end() :].split()) >= DATELINE_WORDS:
+                return line, m
+        return None, None
+
     def _line(self, line: Line) -> Span | None:
         text = line.text
+        if len(text) <= 160:
+            m = _AGENCY_BYLINE_RE.fullmatch(text) or _AGENCY_PLACE_RE.fullmatch(text)
+            if m:
+                return self.span(line.start, line.end, "source.byline", name=normalise_source(m["agency"]))
+            m = _CONTRIBUTED_RE.fullmatch(text)
+            if m:
+                return self.span(line.start, line.end, "source.contributed", name=normalise_source(m["agency"]))
+        if len(text) <= 200:
+            m = _FILES_FROM_RE.fullmatch(text)
+            if m:
+                name = normalise_source(m["name"].removeprefix("the ").removeprefix("The "))
+                return self.span(line.start, line.end, "source.credit-from", name=name)
         # A source label has its colon: most lines have none and need not be matched against the label.
         colon = ":" in text or "：" in text
         m = _SOURCE_LINE_RE.match(text) if colon else None
