@@ -132,8 +132,9 @@ KEEP_SHARE = 0.9
 #: A top-level heading after the article opens another story (an endless-scroll page; a guide's sections are h2):
 #: the fuller extraction does not take the article past one.
 STORY_HEADINGS = frozenset({"h1"})
-#: Main content with fewer prose words than this is no article to extend (a stray box was kept, not the story).
-MIN_ARTICLE_WORDS = 150
+#: Main content with fewer prose words than this is no article to extend (a stray box was kept, not the story);
+#: a short article (a brief, a poem) has more, and is extended or kept, never replaced.
+STRAY_WORDS = 60
 REPLACE_RATIO = 4
 
 
@@ -141,22 +142,22 @@ def extended(text: str, blocks: Sequence[Block], flags: Sequence[bool], fuller: 
     """``flags`` with the prose ``fuller`` adds to the same article, or None when it adds none.
 
     The additions that count lie between the first and the last block ``flags`` kept (the paragraphs after an
-    ad slot, a hidden paragraph), or follow the last one up to the next story heading. ``fuller`` must keep
+    ad slot, a hidden paragraph), or follow the last one in the same region up to the next story heading. ``fuller`` must keep
     what ``flags`` kept, or it found another part of the page, not more of the article.
     """
     import re
 
     kept_idx = [i for i, f in enumerate(flags) if f]
     had = prose_words(text, blocks, flags)
-    if had < MIN_ARTICLE_WORDS:
+    if had < STRAY_WORDS:
         # Nothing, or a stray box ("why trust us"): no article to extend. Another part of the page replaces it
-        # only when it dwarfs it, as an article dwarfs a box; a brief's neighbouring appeal for money does not.
+        # only when it dwarfs it, as an article dwarfs a box.
         return list(fuller) if prose_words(text, blocks, fuller) >= REPLACE_RATIO * max(had, 1) else None
     first, last = kept_idx[0], kept_idx[-1]
     out = list(flags)
     for i in range(first, len(blocks)):
-        if i > last and blocks[i].tag in STORY_HEADINGS:
-            break
+        if i > last and (blocks[i].tag in STORY_HEADINGS or blocks[i].region != blocks[last].region):
+            break  # another story, or the article's container has ended (comments, a sidebar, the footer)
         if fuller[i]:
             out[i] = True
     kept = both = added = 0

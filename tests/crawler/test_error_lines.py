@@ -51,13 +51,13 @@ CASES: dict[str, tuple[list[str], str, int]] = {
     "crawl-unknown-label": (
         ["crawl", "fixtures", "-s", f"CLEANERS={UNKNOWN_LABEL}"],
         "scrapy crawl: CLEANERS: 'tests.cleaners.test_plugin_api.TypoCleaner': unknown label 'boilerplat' "
-        "(known: source, related, boilerplate); declare it in `new_labels` if it is new",
+        "(known: source, related, boilerplate, headline); declare it in `new_labels` if it is new",
         2,
     ),
     "clean-unknown-label": (
         ["clean", str(SEED_TXT), "-s", f"CLEANERS={UNKNOWN_LABEL}"],
         "scrapy clean: CLEANERS: 'tests.cleaners.test_plugin_api.TypoCleaner': unknown label 'boilerplat' "
-        "(known: source, related, boilerplate); declare it in `new_labels` if it is new",
+        "(known: source, related, boilerplate, headline); declare it in `new_labels` if it is new",
         2,
     ),
     "crawl-bad-order": (
