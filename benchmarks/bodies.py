@@ -38,6 +38,7 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 sys.path.insert(0, str(ROOT))
 
 import devsets  # noqa: E402
+
 from cleaners.evaluation.metrics import DocScore, aggregate, shingle_score  # noqa: E402
 
 TOKEN = re.compile(r"\w+")

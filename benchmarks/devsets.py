@@ -48,7 +48,8 @@ def site_of_url(url: str) -> str:
 def half_of(site: str) -> str:
     """``tune`` or ``report``, from a hash of the site alone, so both halves are fixed before anyone looks.
 
-    The same rule as ``aeb.py --halves`` has used since the AEB cleaners were tuned, so AEB's held-out half stays held out.
+    The same rule as ``aeb.py``'s halves, used since the AEB cleaners were tuned, so AEB's held-out half stays
+    held out.
     """
     return "tune" if hashlib.sha1(site.encode()).digest()[0] % 2 == 0 else "report"
 
@@ -73,14 +74,20 @@ def load(folder: Path, kind: str | None = None) -> list[DevPage]:
             data = json.loads(gt.read_text(encoding="utf-8"))
             url = data.get("url") or ""
             truth = (data.get("ground_truth") or {}).get("main_content") or ""
-            pages.append(DevPage("wcxb", gt.stem, url, site_of_url(url), truth, data, folder / "html" / f"{gt.stem}.html.gz"))
+            pages.append(
+                DevPage("wcxb", gt.stem, url, site_of_url(url), truth, data, folder / "html" / f"{gt.stem}.html.gz")
+            )
     else:
         truth_map = json.loads((folder / "ground-truth.json").read_text(encoding="utf-8"))
         for doc_id in sorted(truth_map):
             data = truth_map[doc_id]
             url = data.get("url") or ""
             site = site_of_url(data.get("site") or url)
-            pages.append(DevPage(kind, doc_id, url, site, data.get("articleBody") or "", data, folder / "html" / f"{doc_id}.html.gz"))
+            pages.append(
+                DevPage(
+                    kind, doc_id, url, site, data.get("articleBody") or "", data, folder / "html" / f"{doc_id}.html.gz"
+                )
+            )
     for page in pages:
         if page.path is not None and not page.path.is_file():
             raise SystemExit(f"{page.path} is missing; re-copy the dev set's html/ folder")

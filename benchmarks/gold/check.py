@@ -47,7 +47,9 @@ def main() -> int:
         wanted = [("first", gold["body"]["first"]), ("last", gold["body"]["last"])]
         wanted += [("related", r["title"]) for r in gold.get("related") or []]
         wanted += [("copyright", c) for c in gold.get("copyright") or []]
-        missing = [(k, t) for k, t in wanted if squash(t) and squash(t) not in seen and squash(t).replace(" ", "") not in flat]
+        missing = [
+            (k, t) for k, t in wanted if squash(t) and squash(t) not in seen and squash(t).replace(" ", "") not in flat
+        ]
         if page.url != gold["url"]:
             missing.append(("url", gold["url"]))
         if missing:

@@ -31,7 +31,19 @@ def render(page: devsets.DevPage, cols: int = 160) -> str:
         f.write(raw)
         f.flush()
         out = subprocess.run(
-            ["w3m", "-dump", "-T", "text/html", "-O", "UTF-8", "-o", "display_link_number=1", "-cols", str(cols), f.name],
+            [
+                "w3m",
+                "-dump",
+                "-T",
+                "text/html",
+                "-O",
+                "UTF-8",
+                "-o",
+                "display_link_number=1",
+                "-cols",
+                str(cols),
+                f.name,
+            ],
             capture_output=True,
             timeout=60,
         )

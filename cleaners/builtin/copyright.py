@@ -111,7 +111,7 @@ def _opens_notice(text: str, at: int) -> bool:
     head = text[:at]
     cut = max(head.rfind(". "), head.rfind("| "), head.rfind("! "))
     sentence = text[cut + 2 if cut >= 0 else 0 :].split()
-    return bool(sentence) and (sentence[0].lower().strip("«\"“(") in _NOTICE_OPENERS or cut + 2 >= at or at == 0)
+    return bool(sentence) and (sentence[0].lower().strip('«"“(') in _NOTICE_OPENERS or cut + 2 >= at or at == 0)
 
 
 def _is_rights_notice(before: str, after: str) -> bool:

@@ -11,8 +11,9 @@ from cleaners.document.article import is_article_url
 #: Anchor texts that describe a card rather than name a story: reading times, ages, "Article", calls to action.
 META_ANCHOR_RE = re.compile(
     r"(?:\d+\s*(?:min(?:ute)?s?|hours?|hrs?)\.?\s*(?:read|watch|listen)"
-    r"|(?:article|video|gallery|podcast|story|audio)?\s*\d+\s*(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)"
-    r"\s*ago|article|video|gallery|podcast|read (?:more|story|article|now)|continue reading|learn more|see more|view all"
+    r"|(?:article|video|gallery|podcast|story|audio)?\s*\d+\s*"
+    r"(?:seconds?|minutes?|mins?|hours?|days?|weeks?|months?|years?)\s*ago"
+    r"|article|video|gallery|podcast|read (?:more|story|article|now)|continue reading|learn more|see more|view all"
     r"|more|watch(?: now)?|listen|sponsored|advertisement|ad)\W*",
     re.I,
 )
@@ -50,7 +51,7 @@ def is_front_url(url: str) -> bool:
 
 
 def is_meta_anchor(title: str) -> bool:
-    """"12 min read", "Article 3 years ago", "Read more": the card's metadata or a call to action, not a headline."""
+    """ "12 min read", "Article 3 years ago", "Read more": the card's metadata or a call to action, not a headline."""
     return META_ANCHOR_RE.fullmatch(title.strip()) is not None
 
 

@@ -28,10 +28,13 @@ MAX_TEASER_WORDS = 40
 MAX_RUN_TITLE_WORDS = 4
 
 HEADER_RE = re.compile(
-    r"(?:(?:other |more )?related(?: coverage| articles?| stories| story| news| posts?| content| reading| links| topics)?"
+    r"(?:(?:other |more )?related"
+    r"(?: coverage| articles?| stories| story| news| posts?| content| reading| links| topics)?"
     r"|read (?:more|also|next)|also read|see also|further reading|more(?: \w+){0,2} (?:stories|news|articles|headlines)"
-    r"|more (?:from|on|in|about|like this)[^\n]{0,40}|more(?: [\w’'&-]+){1,3}|keep reading|similar (?:posts|articles|stories|news|reads)|(?:what|read) to read next"
-    r"|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)|(?:we|you) (?:think you(?:'|’)ll|recommend)[^\n]{0,20}"
+    r"|more (?:from|on|in|about|like this)[^\n]{0,40}|more(?: [\w’'&-]+){1,3}|keep reading"
+    r"|similar (?:posts|articles|stories|news|reads)|(?:what|read) to read next"
+    r"|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)"
+    r"|(?:we|you) (?:think you(?:'|’)ll|recommend)[^\n]{0,20}"
     r"|recommended(?: for you| reading| stories| articles| posts)?|don[’']t miss|up next|next up|explore more"
     # other languages of the pages Sieve reads: German, French, Spanish, Portuguese, Italian, Indonesian, Russian,
     # Japanese, Korean, Arabic
@@ -49,9 +52,11 @@ HEADER_RE = re.compile(
 #: furniture, left to the chrome (or, where an extractor kept them, out of the body by its list of links).
 POPULAR_RE = re.compile(
     r"(?:(?:the )?most (?:read|popular|viewed|shared|commented|emailed|recent)(?: \w+){0,2}"
-    r"|(?:the )?(?:latest|top|breaking)(?: \w+){0,2} (?:news|stories|headlines|articles|posts|videos)|latest|top stories"
+    r"|(?:the )?(?:latest|top|breaking)(?: \w+){0,2} (?:news|stories|headlines|articles|posts|videos)"
+    r"|latest|top stories"
     r"|recent (?:posts|articles|stories|news)|editor[’']?s[’']? (?:picks?|choice)|staff picks|what[’']s hot"
-    r"|in case you missed it|trending(?: now| stories| topics| in [^\n]{1,30})?|popular(?: now| stories| posts| on [^\n]{1,30})?"
+    r"|in case you missed it|trending(?: now| stories| topics| in [^\n]{1,30})?"
+    r"|popular(?: now| stories| posts| on [^\n]{1,30})?"
     r"|الأكثر قراءة|الأكثر مشاهدة|آخر الأخبار|meistgelesen|am meisten gelesen|les plus lus|lo más leído)"
     r"\s*[:：]?",
     re.I,
@@ -62,7 +67,8 @@ HEADER_OPENINGS = (
     "related", "read", "also", "see", "further", "more", "you", "recommended", "don", "most", "latest", "top",
     "trending", "popular", "|", "اقرأ", "أخبار", "مواضيع", "الأكثر", "the", "breaking", "recent", "editor", "staff",
     "what", "in case", "آخر", "meistgelesen", "am meisten", "les plus", "lo más", "other", "keep", "up next",
-    "next up", "explore", "we ", "similar", "mehr", "lesen", "auch", "das", "weitere", "à ", "a lire", "lire", "sur le", "article",
+    "next up", "explore", "we ", "similar", "mehr", "lesen", "auch", "das", "weitere", "à ", "a lire", "lire",
+    "sur le", "article",
     "vous", "noticias", "artículos", "notas", "te ", "lee", "más", "relacionad", "leia", "veja", "notícias", "posts",
     "artigos", "leggi", "potrebbe", "baca", "artikel", "berita", "материалы", "читайте", "по теме", "похожие", "関連",
     "おすすめ", "관련", "추천", "ذات", "اقرأ",
@@ -349,7 +355,8 @@ class RelatedLinksCleaner(Cleaner):
                 i += 1
                 continue
             items, j = _list_items(page, lines, i + 1)
-            region = page.block_at(line.start).region if page.blocks and page.block_at(line.start) else None
+            block = page.block_at(line.start) if page.blocks else None
+            region = block.region if block is not None else None
             stories = [is_related_item(title, url, page.url) for _, _, title, url in items]
             if not any(stories) or region == "nav":
                 i += 1

@@ -30,7 +30,7 @@ _AGENCY_BYLINE_RE = re.compile(
     rf"(?:\s*[-–—|,]?\s*(?:updated|published)?\s*\S*\s?\d[^\n]{{0,40}})?",
     re.I,
 )
-_AGENCY_PLACE_RE = re.compile(rf"(?P<agency>{{agencies}})\s*[,/]\s*(?P<place>[A-Z][A-Za-z .'-]{{1,40}})", re.I)
+_AGENCY_PLACE_RE = re.compile(r"(?P<agency>{agencies})\s*[,/]\s*(?P<place>[A-Z][A-Za-z .'-]{1,40})", re.I)
 # Credit lines that give their source's name: "With files from The Associated Press", "— Associated Press
 # writer Jane Doe contributed to this report", "This report was based on original reporting by Bloomberg".
 _FILES_FROM_RE = re.compile(
@@ -41,8 +41,8 @@ _FILES_FROM_RE = re.compile(
     re.I,
 )
 _CONTRIBUTED_RE = re.compile(
-    rf"[-–—]*\s*(?:the\s)?(?P<agency>{{agencies}})(?:'s)?\s(?:staff\s)?(?:writers?|reporters?|correspondents?|journalists?)"
-    rf"\s[^\n]{{2,120}}?\scontributed\b[^\n]{{0,60}}",
+    r"[-–—]*\s*(?:the\s)?(?P<agency>{agencies})(?:'s)?\s(?:staff\s)?(?:writers?|reporters?|correspondents?|journalists?)"
+    r"\s[^\n]{2,120}?\scontributed\b[^\n]{0,60}",
     re.I,
 )
 # "BEIRUT (Reuters) -" / "PARIS, Nov 5 (AFP) —" at the start of the body.

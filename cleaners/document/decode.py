@@ -142,7 +142,9 @@ STRAY_RATIO = 20
 #: Up to this many undecodable sequences are strays whatever else the page holds.
 MAX_STRAY = 3
 #: Codecs whose declaration is never second-guessed by the UTF-8 test (they are found by a BOM, or are UTF-8).
-_UNICODE_CODECS = frozenset({"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"})
+_UNICODE_CODECS = frozenset(
+    {"utf-8", "utf-8-sig", "utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+)
 
 
 def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:

@@ -142,8 +142,8 @@ def extended(text: str, blocks: Sequence[Block], flags: Sequence[bool], fuller: 
     """``flags`` with the prose ``fuller`` adds to the same article, or None when it adds none.
 
     The additions that count lie between the first and the last block ``flags`` kept (the paragraphs after an
-    ad slot, a hidden paragraph), or follow the last one in the same region up to the next story heading. ``fuller`` must keep
-    what ``flags`` kept, or it found another part of the page, not more of the article.
+    ad slot, a hidden paragraph), or follow the last one in the same region up to the next story heading.
+    ``fuller`` must keep what ``flags`` kept, or it found another part of the page, not more of the article.
     """
     import re
 

@@ -43,7 +43,11 @@ def test_clean_matches_scrapy_clean_on_every_fixture_page(scrapy_clean_lines):
         # A path is read as `scrapy clean PATH` reads it; bytes as stdin; a str as the text it already is.
         assert line_for(name, clean(page)) == expected, name
         assert line_for(name, clean(page.read_bytes())) == expected, name
-        assert line_for(name, clean(page.read_text(encoding="utf-8"))) == expected, name
+        # A str has no bytes to decode, so it carries no `decode` note on how its bytes were read (a lying charset).
+        as_text = json.loads(line_for(name, clean(page.read_text(encoding="utf-8"))))
+        want = json.loads(expected)
+        want["errors"] = [e for e in want["errors"] if e["stage"] != "decode"]
+        assert as_text == want, name
 
 
 def test_bytes_follow_the_stdin_rule_and_a_path_its_suffix(tmp_path):

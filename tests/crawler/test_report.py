@@ -166,7 +166,7 @@ def test_report_from_files_matches_scrapy_clean(tmp_path):
         tr[0].text_content(): [int(tr[2].text_content().replace(",", "")), int(tr[3].text_content().replace(",", ""))]
         for tr in summary.cssselect("table.by-cleaner tbody tr")
     }
-    assert shown_labels == labels and set(labels) == {"body", "chrome", "source", "related", "boilerplate"}
+    assert shown_labels == labels and set(labels) == {"body", "chrome", "source", "related", "boilerplate", "headline"}
     assert shown_cleaners == cleaners and len(cleaners) >= 5
 
 
