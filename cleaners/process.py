@@ -18,6 +18,7 @@ from cleaners.chain import CleanerChain, CleanResult
 from cleaners.document.decode import DECODE_STAGE
 from cleaners.document.document import Document
 from cleaners.document.errors import ExtractionError, InputError
+from cleaners.document.extract import MAIN_CONTENT_STAGE
 from cleaners.document.files import decode_page
 from cleaners.document.linearise import Block, Link
 from cleaners.document.metadata import Metadata
@@ -94,7 +95,7 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
     if is_blank(text):
         raise ExtractionError("no visible text in the HTML")
     flags = extractor.main_flags(doc, text, blocks)
-    errors = [error_record("extract", note) for note in getattr(flags, "notes", ())]
+    errors = [error_record(MAIN_CONTENT_STAGE, note) for note in getattr(flags, "notes", ())]
     if not any(flags):
         errors.append(error_record("extract", "no main content found: the extractor kept nothing, the body is empty"))
     declared = doc.declared

@@ -36,7 +36,8 @@ SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {"fast": True}
 # Recall aids for pages where trafilatura keeps a fraction of the article (cleaners/document/recover.py,
 # cleaners/document/extract.py). The fallback: when the main content holds less than this share of the page's prose,
 # the page is extracted again without `fast` and the article it continues is taken (paragraphs after an ad slot,
-# an article trafilatura's fast path missed), never another part of the page; the record notes it (`extract`).
+# an article trafilatura's fast path missed), never another part of the page; the record notes it (errors stage
+# `main-content`).
 # Measured on the report halves (benchmarks/bodies.py): WCXB-dev +0.011 F1, NAEB unchanged, AEB -0.002 (one page).
 # Prose recovery stays off: on AEB it gained F1 only on the half of the sites it was tuned on.
 SIEVE_RECOVER_PROSE = False

@@ -26,11 +26,11 @@ _SOURCE_GLUED_RE = re.compile(rf"(?<=[.!?”\"])(?={_SOURCE_WORDS}\s?[:：])", r
 _BY = r"(?:by|par|von|por|di|oleh|от)"
 _AGENCY_BYLINE_RE = re.compile(
     rf"{_BY}\s+(?:[^\n,|]{{1,60}}?(?:,|\band\b|\bet\b|\bund\b|\by\b|\be\b|\|)\s*)?(?:the\s)?"
-    rf"(?P<agency>{{agencies}})(?:\s(?:staff|writers?|reporters?|news))?\s*[.,]?"
+    rf"(?P<agency>{_AGENCY_ALT})(?:\s(?:staff|writers?|reporters?|news))?\s*[.,]?"
     rf"(?:\s*[-–—|,]?\s*(?:updated|published)?\s*\S*\s?\d[^\n]{{0,40}})?",
     re.I,
 )
-_AGENCY_PLACE_RE = re.compile(r"(?P<agency>{agencies})\s*[,/]\s*(?P<place>[A-Z][A-Za-z .'-]{1,40})", re.I)
+_AGENCY_PLACE_RE = re.compile(rf"(?P<agency>{_AGENCY_ALT})\s*[,/]\s*(?P<place>[A-Z][A-Za-z .'-]{{1,40}})", re.I)
 # Credit lines that give their source's name: "With files from The Associated Press", "— Associated Press
 # writer Jane Doe contributed to this report", "This report was based on original reporting by Bloomberg".
 _FILES_FROM_RE = re.compile(
@@ -41,7 +41,8 @@ _FILES_FROM_RE = re.compile(
     re.I,
 )
 _CONTRIBUTED_RE = re.compile(
-    r"[-–—]*\s*(?:the\s)?(?P<agency>{agencies})(?:'s)?\s(?:staff\s)?(?:writers?|reporters?|correspondents?|journalists?)"
+    rf"[-–—]*\s*(?:the\s)?(?P<agency>{_AGENCY_ALT})(?:'s)?\s(?:staff\s)?"
+    r"(?:writers?|reporters?|correspondents?|journalists?)"
     r"\s[^\n]{2,120}?\scontributed\b[^\n]{0,60}",
     re.I,
 )
@@ -56,9 +57,6 @@ _CREDIT_RE = re.compile(
     r"graphics|photos?|video)\s(?:by|and editing by)\s",
     re.I,
 )
-_AGENCY_BYLINE_RE = re.compile(_AGENCY_BYLINE_RE.pattern.replace("{agencies}", _AGENCY_ALT), re.I)
-_AGENCY_PLACE_RE = re.compile(_AGENCY_PLACE_RE.pattern.replace("{agencies}", _AGENCY_ALT), re.I)
-_CONTRIBUTED_RE = re.compile(_CONTRIBUTED_RE.pattern.replace("{agencies}", _AGENCY_ALT), re.I)
 # A whole line "— AFP", "(AFP)", "-- Reuters", or a body line ending with one.
 _TAG_LINE_RE = re.compile(rf"(?:[-–—]+\s?|\()(?P<agency>{_AGENCY_ALT})\)?\.?", re.I)
 _TAG_TAIL_RE = re.compile(rf"\s(?:[-–—]+\s?(?P<a1>{_AGENCY_ALT})|\((?P<a2>{_AGENCY_ALT})\))\.?$", re.I)

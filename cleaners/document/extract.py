@@ -30,6 +30,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: The ``errors`` stage of a note on how the main content was found (the fuller extraction): the page is cleaned,
+#: so it is neither a failure (``extract``) nor a cleaner's error (``clean``), like a ``decode`` note.
+MAIN_CONTENT_STAGE = "main-content"
+
 
 class TrafilaturaExtractor:
     """Finds a page's main content with trafilatura, unless the page's site profile names it.
@@ -119,7 +123,7 @@ class TrafilaturaExtractor:
 
 
 class MainFlags(list[bool]):
-    """Main-content flags with notes on how they were decided (the record's ``extract`` entries)."""
+    """Main-content flags with notes on how they were decided (the record's ``main-content`` entries)."""
 
     def __init__(self, flags: Sequence[bool], notes: Sequence[str] = ()) -> None:
         super().__init__(flags)

@@ -74,3 +74,40 @@ def test_a_capitalised_word_inside_a_sentence_is_not_glue():
 def test_a_very_long_line_is_never_boilerplate():
     line = "© 2021 Example. All rights reserved. " + "word " * 60
     assert claimed(line) == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Copyright (с) ООО «Хёрст Шкулёв Паблишинг», 2019.",  # a Cyrillic с, and the holder in quotes
+        "Любое воспроизведение материалов сайта без разрешения редакции воспрещается.",
+        "This material may not be published, broadcast, rewritten, or redistributed.",
+        "© dpa-infocom, dpa:230428-99-123456/2",  # an agency's stamp
+        "© Spiegel Alle Rechte vorbehalten",
+        "Copyright © 2024, The Daily Example | Terms of Service | Privacy Policy",
+        "저작권자 ⓒ '대중문화컨텐츠 전문가그룹' 엔터미디어(www.example.co.kr), 무단전재 및 재배포금지",
+        "엔터미디어의 모든 기사는 저작권법의 보호를 받으며, 무단 전재 복사 배포 등을 금지합니다 "
+        "Copyright (C) Example. All right reserved.",
+    ],
+)
+def test_notices_in_other_forms_and_languages_are_claimed(line):
+    assert claimed(f"The article body says something.\n{line}") == [line]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "He said any reproduction of the song without permission was theft, and the court agreed with him.",
+        "The landlord said reproduction without permission of the lease was fine by him and his lawyers.",
+    ],
+)
+def test_sentences_about_reproduction_stay_body(line):
+    assert claimed(line) == []
+
+
+def test_a_notice_that_ends_a_long_footer_line_of_links_is_claimed_from_where_it_starts():
+    links = " | ".join(f"Service link number {n}" for n in range(12))
+    line = f"{links} | This material may not be published, broadcast, rewritten, or redistributed. ©2024 X, LLC."
+    assert len(line) > 200
+    notice = "This material may not be published, broadcast, rewritten, or redistributed. ©2024 X, LLC."
+    assert claimed(line) == [notice]

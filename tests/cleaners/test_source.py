@@ -80,3 +80,47 @@ def test_normalise_source():
     assert normalise_source("Thomson Reuters") == "Reuters"
     assert normalise_source("Alarabiya") == "Alarabiya"
     assert normalise_source("Some Local Paper") == "Some Local Paper"
+
+
+BODY = "The mayor said on Monday that the bridge would reopen next week after repairs to its deck were finished."
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("By Associated Press", "AP"),
+        ("By The Associated Press", "AP"),
+        ("By Jane Smith, Reuters", "Reuters"),
+        ("Par Le Monde et AFP", "AFP"),
+        ("Von dpa", "dpa"),
+        ("AFP, MANILA", "AFP"),
+        ("Quelle: dpa", "dpa"),
+        ("Fuente: EFE", "EFE"),
+        ("With files from The Associated Press", "AP"),
+        ("This report was based on original reporting by Bloomberg.", "Bloomberg"),
+        ("— Associated Press writer Jane Doe contributed to this report.", "AP"),
+    ],
+)
+def test_wire_credits_in_every_form_name_their_source(line, name):
+    assert run(f"{line}\n{BODY}") == [(line, name)]
+    assert run(f"{BODY}\n{line}") == [(line, name)]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "By Jane Smith",  # a staff byline names an author, not a source
+        "By the end of the week the bridge would reopen, Reuters reported after the vote on Monday.",
+        "The AP style guide was updated, and Reuters staff writers had to follow it for the new year.",
+    ],
+)
+def test_bylines_and_sentences_that_mention_an_agency_are_not_claimed(line):
+    assert run(f"{line}\n{BODY}") == []
+
+
+def test_an_agency_on_its_own_site_is_the_publisher_not_a_source():
+    text = f"By The Associated Press\n{BODY}"
+    on_own_site = sorted(SourceCleaner().find(Page(text, url="https://apnews.com/article/bridge-reopens-1a2b3c")))
+    elsewhere = sorted(SourceCleaner().find(Page(text, url="https://news.example/local/bridge-reopens-next-week")))
+    assert [s.data.get("name") for s in on_own_site] == [None] and on_own_site[0].data["publisher"] == "AP"
+    assert [s.data.get("name") for s in elsewhere] == ["AP"]

@@ -132,3 +132,19 @@ def test_whitespace_fast_path_is_the_regex_it_skips():
     samples += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 12))) for _ in range(20_000)]
     for text in samples:
         assert _normalise_space(text) == re.sub(r"\s+", " ", text), repr(text)
+
+
+def test_hidden_article_paragraphs_are_text_but_hidden_chrome_is_not():
+    para = (
+        "The council voted on Tuesday night to close the Eastside pool for a full rebuild, "
+        "ending months of debate over it."
+    )
+    assert len(para) >= 110  # a paragraph, not a label
+    html = (
+        f"<html><body><p>{para}</p>"
+        f'<div class="subscriber-only" style="display:none"><p>{para} Second.</p></div>'
+        f'<div hidden><div class="menu">Home Sports Weather</div></div>'
+        f'<div style="display:none"><p>Subscribe to keep reading.</p><a href="/s">Subscribe</a></div>'
+        "</body></html>"
+    )
+    assert lines(html) == [para, f"{para} Second."]
