@@ -25,3 +25,6 @@ class PageItem(Fetched, CleaningInfo, Record):
 
     require_article: bool = False
     article_pattern: str | None = None
+    #: The page is an entry of a sitemap or a feed: the site lists it as content, so a short page with few
+    #: article signals (``weak-signals``) is kept; a listing or a page with too little text is still not.
+    listed: bool = False

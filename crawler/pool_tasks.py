@@ -266,6 +266,10 @@ class PageResult:
 _PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
+#: The verdict a sitemap or feed entry survives: the site listed it, which is the signal the page lacked.
+WEAK_SIGNALS = "weak-signals"
+
+
 def clean_page(
     state: WorkerState,
     url: str | None,
@@ -274,6 +278,7 @@ def clean_page(
     require_article: bool,
     article_pattern: str | None,
     learn: bool,
+    listed: bool = False,
 ) -> PageResult:
     """A fetched page: one parse, the article decision if asked, extraction and the chain.
 
@@ -284,7 +289,7 @@ def clean_page(
 
     t0 = time.perf_counter()
     try:
-        result = _clean_page(state, url, content, is_html, require_article, article_pattern, learn)
+        result = _clean_page(state, url, content, is_html, require_article, article_pattern, learn, listed)
         if result.skipped is None:  # to be stored: pack it here, not in the process that runs Scrapy
             result.packed_content = compress(content) if is_html else None
             result.content_hash = content_hash(content)
@@ -303,6 +308,7 @@ def _clean_page(
     require_article: bool,
     article_pattern: str | None,
     learn: bool,
+    listed: bool = False,
 ) -> PageResult:
     from cleaners.document.article import decide
     from cleaners.document.document import Document
@@ -324,7 +330,7 @@ def _clean_page(
                 article_pattern, re.compile(article_pattern)
             )
         verdict = decide(doc, pattern, state.min_article_chars)
-        if not verdict.is_article:
+        if not verdict.is_article and not (listed and verdict.reason == WEAK_SIGNALS):
             return PageResult(None, None, (verdict.reason, verdict.detail))
     cleaned = clean_document(state.chain, doc, state.extractor, learn=learn)
     return PageResult(cleaned.record, cleaned.raw_text)

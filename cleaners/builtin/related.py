@@ -152,7 +152,7 @@ class RelatedLinksCleaner(Cleaner):
         lines (lists are the other shapes' and the link-list cleaner's).
         """
         site = _site_of(page.url)
-        lines = [ln for ln in page.lines() if not any(s < ln.end and ln.start < e for s, e in taken)]
+        lines = _outside(list(page.lines()), taken)
         cards: list[tuple[int, str, str | None]] = []
         for n, line in enumerate(lines):
             found = _card_title(page, line, site)
@@ -372,25 +372,42 @@ class RelatedLinksCleaner(Cleaner):
             i = j
 
 
+def _outside(lines: list[Line], taken: list[tuple[int, int]]) -> list[Line]:
+    """The lines (in page order) that overlap none of ``taken``, in one sweep over both."""
+    spans = sorted(taken)
+    out, k = [], 0
+    for line in lines:
+        while k < len(spans) and spans[k][1] <= line.start:
+            k += 1
+        if k < len(spans) and spans[k][0] < line.end:
+            continue
+        out.append(line)
+    return out
+
+
 #: Lines of running text around a card: this many words make a line a paragraph.
 CARD_CONTEXT_WORDS = 12
-#: A card's headline has this many words, whatever its URL.
+#: A card's headline has this many words, whatever its URL, and at most so many.
 CARD_WORDS = 4
+MAX_CARD_WORDS = 30
 #: An article's own section headings (a year in review heads each section with the story it recalls).
 SECTION_HEADINGS = frozenset({"h1", "h2"})
 
 
 def _card_title(page: Page, line: Line, site: str) -> tuple[str, str | None] | None:
     """The headline and URL of a line that is one link to another story of ``site``, or None."""
-    inside = page.links_in(line.start, line.end)
+    if not CARD_WORDS <= len(line.text.split()) <= MAX_CARD_WORDS:
+        return None  # most lines: a paragraph, or a label
+    inside = page.anchors_in(line.start, line.end)  # the cheap tests before any URL is resolved
     if len(inside) != 1:
         return None
-    link, url = inside[0]
-    if not url or _site_of(url) != site:
-        return None
+    link = inside[0]
     title = normalise_ws(page.text[link.start : link.end])
     if len(title) < len(normalise_ws(line.text)) - 2 or not is_headline(title) or len(title.split()) < CARD_WORDS:
         return None  # a place or a product named in a guide links its own page: a headline says more
+    url = page.link_url(link)
+    if not url or _site_of(url) != site:
+        return None
     block = page.block_at(line.start)
     if block is not None and (block.region in NAVIGATION_REGIONS or block.tag in SECTION_HEADINGS):
         return None  # navigation, or a section of the article that links the story it is about

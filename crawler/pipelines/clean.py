@@ -93,7 +93,7 @@ class CleanPipeline:
         url = adapter.get("url")
         args = (
             url, content, bool(adapter.get("is_html", True)), bool(adapter.get("require_article")),
-            adapter.get("article_pattern"), True,
+            adapter.get("article_pattern"), True, bool(adapter.get("listed")),
         )  # fmt: skip
         result = await self._clean(args, url)
         if result.skipped is not None:

@@ -27,6 +27,8 @@ logger = logging.getLogger(__name__)
 HOPS = "sieve_hops"
 #: The hops its seed allows, in request meta (a start URL's ``depth``, a sitemap or feed entry's ``entry_depth``).
 MAX_HOPS = "sieve_max_hops"
+#: Set on a sitemap or feed entry's request: the site lists the page as content (``PageItem.listed``).
+LISTED = "sieve_listed"
 
 
 def flag_arg(value: str | bool | None) -> bool:
@@ -219,7 +221,10 @@ class ArticlesSpider(SitemapSpider):
             url = response.urljoin(link.strip())
             if url.startswith(HTTP) and self.wanted(url):
                 yield Request(
-                    url, callback=self.parse_page, errback=self.fetch_failed, meta={MAX_HOPS: self.entry_depth}
+                    url,
+                    callback=self.parse_page,
+                    errback=self.fetch_failed,
+                    meta={MAX_HOPS: self.entry_depth, LISTED: True},
                 )
             else:
                 self.crawler.stats.inc_value("sieve/links/refused")
@@ -255,11 +260,13 @@ class ArticlesSpider(SitemapSpider):
         yield from self.follow_links(response)
         item.require_article = True
         item.article_pattern = self.article_re.pattern if self.article_re is not None else None
+        item.listed = bool(response.meta.get(LISTED)) and not response.meta.get(HOPS)
         yield item
 
     def parse_sitemap_entry(self, response: Response) -> Iterator[Request | PageItem]:
         """A sitemap entry (``SitemapSpider`` makes its request, without meta): a seed page of ``entry_depth`` hops."""
         response.meta[MAX_HOPS] = self.entry_depth
+        response.meta[LISTED] = True
         yield from self.parse_page(response)
 
     def follow_links(self, response: Response) -> Iterator[Request]:

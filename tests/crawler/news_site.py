@@ -81,6 +81,22 @@ def brief_page(n: int) -> bytes:
     ).encode()
 
 
+#: Short briefs in a 2000s table layout: no <article>, no <h1>, no date; only a sitemap says they are content.
+TABLE_BRIEFS = [f"/local/brief-2024050{i + 1}.html" for i in range(3)]
+
+
+def table_brief(n: int) -> bytes:
+    values = {"day": DAYS[n], "port": PORTS[n], "name": NAMES[n], "weeks": n + 2, "count": n + 3}
+    sentences = [s.format(**values) for s in BRIEF_SENTENCES[:6]]
+    paragraphs = "".join(f"<p>{' '.join(sentences[i : i + 3])}</p>" for i in range(0, 6, 3))
+    return (
+        f"<html><head><title>Local brief {n}</title></head><body><table><tr>"
+        f"<td class='nav'><a href='/local/'>Local</a><br><a href='/sport/'>Sport</a></td>"
+        f"<td><font size='4'><b>Breakwater to close ({PORTS[n]})</b></font>{paragraphs}</td>"
+        f"</tr></table>{COPYRIGHT}</body></html>"
+    ).encode()
+
+
 def brief_index(title: str) -> bytes:
     """A section or tag front: a headline, then a teaser card per brief."""
     cards = "".join(
@@ -236,6 +252,16 @@ def build_pages(base: str) -> dict[str, tuple[str, bytes]]:
             ).encode(),
         ),
         **{path: (HTML, brief_page(i)) for i, path in enumerate(BRIEFS)},
+        "/table-briefs-sitemap.xml": (
+            "application/xml",
+            (
+                '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+                + "".join(f"<url><loc>{base}{path}</loc></url>" for path in TABLE_BRIEFS)
+                + "</urlset>"
+            ).encode(),
+        ),
+        **{path: (HTML, table_brief(i)) for i, path in enumerate(TABLE_BRIEFS)},
+        "/local/": (HTML, index_page("Local news", TABLE_BRIEFS)),
         "/briefs/": (HTML, brief_index("Harbour briefs")),
         "/tags/harbour/": (HTML, brief_index("Tag: harbour")),
         "/news/rss1.html": (HTML, article_page("Feed story one", "jsonld")),

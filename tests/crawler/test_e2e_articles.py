@@ -11,7 +11,16 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests.conftest import run_scrapy
-from tests.crawler.news_site import BRIEF_INDEXES, BRIEFS, FAN_ENTRIES, NewsSite, fan_entries, fan_links, serve
+from tests.crawler.news_site import (
+    BRIEF_INDEXES,
+    BRIEFS,
+    FAN_ENTRIES,
+    TABLE_BRIEFS,
+    NewsSite,
+    fan_entries,
+    fan_links,
+    serve,
+)
 
 #: Fast and quiet for a local server; politeness defaults stay on otherwise (robots.txt is obeyed).
 FAST = ["-s", "AUTOTHROTTLE_ENABLED=0", "-s", "DOWNLOAD_DELAY=0", "-s", "LOG_LEVEL=INFO"]
@@ -227,3 +236,15 @@ def test_a_sitemap_crawl_stores_short_briefs_and_no_index_page(site, tmp_path):
         stored = {urlsplit(url).path for (url,) in con.execute("SELECT url FROM pages")}
     assert stored == set(BRIEFS)
     assert all(len(r["body"].split()) >= 90 for r in records)
+
+
+def test_short_table_layout_pages_are_stored_when_a_sitemap_lists_them_not_when_linked(site, tmp_path):
+    """No <article>, no <h1>, no date: only the sitemap says these briefs are content ("weak-signals" otherwise)."""
+    listed, records, log = crawl(site, tmp_path, "-a", f"sitemap={site.url('/table-briefs-sitemap.xml')}")
+    assert listed == set(TABLE_BRIEFS)
+    assert all("breakwater" in r["body"] for r in records)
+    (tmp_path / "linked").mkdir()
+    linked, _, log2 = crawl(site, tmp_path / "linked", "-a", f"start_urls={site.url('/local/')}")
+    assert linked & set(TABLE_BRIEFS) == set()
+    assert all(site.fetched(p) for p in TABLE_BRIEFS)
+    assert "'sieve/skipped/not_article/weak-signals': 3" in log2
