@@ -38,10 +38,11 @@ SIEVE_EXTRACTOR_OPTIONS: dict[str, object] = {"fast": True}
 # the page is extracted again without `fast` and the article it continues is taken (paragraphs after an ad slot,
 # an article trafilatura's fast path missed), never another part of the page; the record notes it (errors stage
 # `main-content`).
-# Measured on the report halves (benchmarks/bodies.py): WCXB-dev +0.011 F1, NAEB unchanged, AEB -0.002 (one page).
+# 0.3: it runs on about 6% of pages (0.5 doubled that for 0.002 more F1 on WCXB-dev), so CPU a page stays near.
+# Measured by benchmarks/bodies.py by half: benchmarks/results/.
 # Prose recovery stays off: on AEB it gained F1 only on the half of the sites it was tuned on.
 SIEVE_RECOVER_PROSE = False
-SIEVE_FALLBACK_EXTRACTION = 0.5
+SIEVE_FALLBACK_EXTRACTION = 0.3
 # Site profiles (cleaners.sites.SiteProfile) beyond the `sieve.sites` entry points, as dotted paths. A profile's
 # `main` selector overrides the extractor's main content on its domain; the extractor finds the profile by the
 # page's own domain (a saved file's canonical URL), so `scrapy clean` and a crawl agree.
