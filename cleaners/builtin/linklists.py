@@ -21,6 +21,8 @@ MAX_TEASER_WORDS = 20
 #: Lines of the same list item that may follow a linked headline as its teaser (or date).
 MAX_TEASER_LINES = 2
 MAX_HEADER_WORDS = 6
+#: A sentence that introduces the list under it, ending with a colon.
+MAX_INTRO_WORDS = 40
 MAX_HEADLINE_WORDS = 30
 _BULLETS = "-–—•*·"
 _BULLET_RE = re.compile(rf"[{_BULLETS}]\s+")
@@ -43,9 +45,13 @@ class LinkListCleaner(Cleaner):
     a linked sentence ending in a full stop), and at most a short teaser
     follows. A run of article paragraphs that happen to open with a link has
     long paragraphs after the link and is left alone. A short line right above
-    a run is its header ("DON'T MISS", "You may also like..."); a run under a
-    popular-list header ("Most read", "Trending") is not related and is left
-    alone. Needs the page's URL
+    a run is its header ("DON'T MISS", "You may also like..."), and so is a
+    sentence of the article ending in a colon ("I've got resources:"); a run
+    under a popular-list header ("Most read", "Trending") is not related and is
+    left alone. A run that nothing presents (no header: a site's teaser wall,
+    the same under every article) is claimed, so it stays out of the body, but
+    its lines are ``related.unheaded`` spans without a title: no related items.
+    Needs the page's URL
     (a saved page's own canonical URL does) and its links.
     """
 
@@ -110,11 +116,19 @@ class LinkListCleaner(Cleaner):
             popular = first_line > 0 and POPULAR_RE.fullmatch(lines[first_line - 1].text) is not None
             titled = self._titled(page, lines, entries[k:m])
             if sum(titled) >= MIN_RUN and not popular:
-                if first_line > 0 and hits[first_line - 1] is None and self._is_header(lines[first_line - 1].text):
-                    header = lines[first_line - 1]
+                header = lines[first_line - 1] if first_line > 0 and hits[first_line - 1] is None else None
+                if header is not None and first_line > 1 and hits[first_line - 2] is not None:
+                    header = None  # a line between two runs of one wall is an item without its link, not a header
+                if header is not None and self._is_header(header.text):
                     yield self.span(header.start, header.end, "related.link-list-header", header=header.text)
+                elif header is None or not self._introduces(header.text):
+                    header = None
                 for (first, last, (anchor, url)), is_item in zip(entries[k:m], titled, strict=True):
-                    if is_item:
+                    if is_item and header is None:
+                        # Other stories with nothing presenting them as this one's: a site's teaser wall ("more
+                        # stories" of any article), kept out of the body but no related item.
+                        yield self.span(lines[first].start, lines[last].end, "related.unheaded", url=url)
+                    elif is_item:
                         yield self.span(
                             lines[first].start, lines[last].end, "related.same-site-link",
                             title=anchor, published=None, url=url,
@@ -198,6 +212,12 @@ class LinkListCleaner(Cleaner):
                     break
             hits.append(found)
         return hits
+
+    @staticmethod
+    def _introduces(text: str) -> bool:
+        """A line of the article that announces the list below it ("... I've got resources:")."""
+        text = text.rstrip()
+        return text.endswith((":", "：")) and len(text.split()) <= MAX_INTRO_WORDS
 
     @staticmethod
     def _is_header(text: str) -> bool:

@@ -68,3 +68,31 @@ def test_header_may_end_in_an_ellipsis_or_colon_but_not_a_full_stop():
     assert claimed("You may also like...\n" + items)[0][0] == "You may also like..."
     assert claimed("Read these:\n" + items)[0][0] == "Read these:"
     assert claimed("That was the end.\n" + items)[0][0] == "- Pats place Olszewski on IR"
+
+
+def titles(text: str) -> list[str | None]:
+    return [s.data.get("title") for s in LinkListCleaner().find(Page(text, url=URL, links=LINKS))]
+
+
+ITEMS = "- Pats place Olszewski on IR\n- Rams top Bears as offenses struggle\n- Playoff picture: Raiders in pursuit\n"
+
+
+def test_a_run_nothing_presents_is_claimed_without_items():
+    spans = list(LinkListCleaner().find(Page("That was the end.\n" + ITEMS, url=URL, links=LINKS)))
+    assert [s.reason for s in spans] == ["related.unheaded"] * 3
+    assert all("title" not in s.data for s in spans)
+    assert titles("More NFL news\n" + ITEMS)[1:] == [
+        "Pats place Olszewski on IR", "Rams top Bears as offenses struggle", "Playoff picture: Raiders in pursuit",
+    ]  # fmt: skip
+
+
+def test_an_article_sentence_ending_in_a_colon_introduces_its_list():
+    intro = "Planning a trip to the city this winter or simply a long weekend? I have got resources for you:\n"
+    assert titles(intro + ITEMS) == [
+        "Pats place Olszewski on IR", "Rams top Bears as offenses struggle", "Playoff picture: Raiders in pursuit",
+    ]  # fmt: skip
+
+
+def test_a_line_between_two_runs_of_one_wall_is_not_a_header():
+    wall = ITEMS + "Carousel Injury\n" + ITEMS.replace("- ", "* ")
+    assert all(t is None for t in titles("That was the end.\n" + wall))
