@@ -141,6 +141,28 @@ def _is_prose(rest: str, n_words: int) -> bool:
     return n_words > 15 and not _RIGHTS_RE.search(rest)
 
 
+#: A footer line of short parts joined by bars ("All site contents © Copyright 2023 X, LLC | 3600 Y Avenue |
+#: 202-636-3000"): each part is a label, an address or the notice, none a sentence.
+_BAR_RE = re.compile(r"\s\|\s")
+MAX_PART_WORDS = 12
+
+
+def _piped_notice(text: str) -> str | None:
+    """The notice's reason when ``text`` is a bar-joined footer line one of whose parts is a notice."""
+    if len(text) > 2 * MAX_LEN or not _BAR_RE.search(text):
+        return None
+    parts = [p.split() for p in _BAR_RE.split(text)]
+    if any(len(words) > MAX_PART_WORDS or _sentence_like(words) for words in parts):
+        return None
+    return next((r for r in (boilerplate_reason(" ".join(words)) for words in parts) if r), None)
+
+
+def _sentence_like(words: list[str]) -> bool:
+    """Words that run on in lower case ("showed that the company had been ...") are a sentence, not a label."""
+    lower = sum(w[:1].islower() for w in words)
+    return len(words) >= 4 and 2 * lower > len(words)
+
+
 class CopyrightCleaner(Cleaner):
     """Claims copyright, "all rights reserved" and "developed by" lines, every copy, wherever they stand.
 
@@ -149,7 +171,8 @@ class CopyrightCleaner(Cleaner):
     rights reserved" stays body; nor a line where the phrase is words of a
     sentence ("... said all rights reserved under the lease would be honoured").
     Reason codes: ``copyright.credit``, ``copyright.notice``, ``copyright.rights``,
-    ``copyright.table-row`` and ``copyright.glued`` (the kind in the span's data).
+    ``copyright.table-row``, ``copyright.piped`` (a bar-joined footer line holding a notice) and
+    ``copyright.glued`` (the kind in the span's data for the last three).
     """
 
     label = "boilerplate"
@@ -175,3 +198,7 @@ class CopyrightCleaner(Cleaner):
                 if reason:
                     yield self.span(line.start + m.start(), line.end, "copyright.glued", kind=reason)
                     break
+            else:
+                kind = _piped_notice(line.text)
+                if kind:
+                    yield self.span(line.start, line.end, "copyright.piped", kind=kind)

@@ -111,3 +111,19 @@ def test_a_notice_that_ends_a_long_footer_line_of_links_is_claimed_from_where_it
     assert len(line) > 200
     notice = "This material may not be published, broadcast, rewritten, or redistributed. ©2024 X, LLC."
     assert claimed(line) == [notice]
+
+
+def test_a_bar_joined_footer_line_holding_a_notice_is_claimed_whole():
+    line = (
+        "All site contents © Copyright 2023 The Example Times, LLC | 3600 Some Avenue NE | Springfield, DC 20002"
+        " | 202-636-3000 | Terms of Service"
+    )
+    assert boilerplate_reason(line) is None  # too many words for a notice line on its own
+    assert claimed(f"The article body says something.\n{line}") == [line]
+    # Bars inside prose, or a part that is a sentence, are not a footer.
+    prose = (
+        "Shares rose sharply on Monday | analysts said the © 2023 filings | showed it had hidden losses for years"
+        " | the regulator said"
+    )
+    assert boilerplate_reason(prose) is None
+    assert claimed(prose) == []
