@@ -64,8 +64,8 @@ def credit_reason(text: str) -> str | None:
         return None
     if _CONTRIBUTED_RE.search(text):
         return "credit.contributor"
-    if _CREDIT_START_RE.match(text):
-        return "credit.contact"
+    if words > 1 and _CREDIT_START_RE.match(text):
+        return "credit.contact"  # a lone "Contributors" is a section's label (a card's kicker), not a credit
     if _FOLLOW_AUTHOR_RE.search(text):
         return "credit.bio"
     if words <= 25 and _EMAIL_RE.search(text) and (words == 1 or _CONTACT_WORDS_RE.search(text)):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -437,11 +437,24 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
     while j < len(lines) and len(items) < MAX_HEADER_ITEMS:
         if not page.is_free(lines[j - 1].end, lines[j].start):
             break  # something claimed stands between: the list ended there
+        top = j
         found = _item_title(page, lines[j])
-        if found is None:
+        # A card may open with short lines of its own (a section kicker, the previous card's time): step over a
+        # few to its headline; another list's header ends this one.
+        while (
+            found is None
+            and j - top < MAX_KICKER_LINES
+            and j + 1 < len(lines)
+            and _is_kicker(lines[j].text)
+            and page.is_free(lines[j].end, lines[j + 1].start)
+        ):
+            j += 1
+            found = _item_title(page, lines[j])
+        if found is None or (j > top and not _one_card(page, lines[top : j + 1])):
+            j = top
             break
         title, url = found
-        first = last = lines[j]
+        first, last = lines[top], lines[j]
         j += 1
         item = page.item_at(first.start)
         extra = 0
@@ -458,6 +471,24 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
             extra += 1
         items.append((first, last, title, url))
     return items, j
+
+
+#: Short lines a card may print above its headline ("Editorial Cartoon", "46 mins ago", "Opinion").
+MAX_KICKER_LINES = 3
+MAX_KICKER_WORDS = 6
+
+
+def _one_card(page: Page, lines: Sequence[Line]) -> bool:
+    """Whether ``lines`` are in one list item or card of the page (its kicker lines and its headline)."""
+    item = page.item_at(lines[-1].start)
+    return item != 0 and all(page.item_at(line.start) == item for line in lines[:-1])
+
+
+def _is_kicker(text: str) -> bool:
+    text = text.strip()
+    if not text or len(text.split()) > MAX_KICKER_WORDS or text.endswith((".", ":", "…")):
+        return False
+    return HEADER_RE.fullmatch(text) is None and POPULAR_RE.fullmatch(text) is None
 
 
 def _glued_links(text: str, start: int, end: int, links: Mapping[str, str]) -> list[tuple[int, int]] | None:

@@ -35,6 +35,7 @@ def test_credit_lines_are_claimed(line: str):
         "Das Thema wird seit Jahren diskutiert: Die elektronische Patientenakte (ePA)",
         "Readers can reach the helpline around the clock.",
         "“We got her!” an officer shouted, according to AP",
+        "Contributors",  # a section's label over a card ("Contributors / Opinion / <headline>")
     ],
 )
 def test_prose_is_not_claimed(line: str):

@@ -102,3 +102,34 @@ def test_a_single_timestamp_is_not_a_run():
 def test_a_header_word_alone_without_headlines_stays_body():
     spans, _ = run("Read more\nThis is a full sentence of the article that ends with a full stop.")
     assert spans == []
+
+
+def test_cards_that_open_with_a_kicker_keep_their_headlines_under_the_header():
+    from cleaners.api import Sieve
+
+    sentence = "The council met for the {}th time on Tuesday and agreed to study the budget again."
+    prose = " ".join(sentence.format(n) for n in range(30))
+    cards = "".join(
+        f'<li><div>Opinion</div><div>Columnists</div><h3><a href="/opinion/{slug}-{n}.html">{title}</a></h3>'
+        f"<div>{n} hrs ago</div></li>"
+        for n, (slug, title) in enumerate(
+            [
+                ("pharmacare", "Pharmacare wishes for the new year"),
+                ("renaming", "Toronto renaming controversies teach a simple lesson"),
+                ("penguin", "A Christmas memory of the little penguin"),
+            ],
+            start=1,
+        )
+    )
+    html = (
+        f"<html><body><article><h1>The council meets again</h1><p>{prose}</p></article>"
+        f"<section><h2>More Opinion</h2><ul>{cards}</ul></section>"
+        "<footer><p>Contact us</p></footer></body></html>"
+    )
+    result = Sieve().clean(html, url="https://news.example/city/council-meets-again-123.html")
+    assert [item["title"] for item in result.related_links] == [
+        "Pharmacare wishes for the new year",
+        "Toronto renaming controversies teach a simple lesson",
+        "A Christmas memory of the little penguin",
+    ]
+    assert "Columnists" not in result.body
