@@ -32,6 +32,7 @@ HEADER_RE = re.compile(
     r"(?: coverage| articles?| stories| story| news| posts?| content| reading| links| topics)?"
     r"|read (?:more|also|next)|also read|see also|further reading|more(?: \w+){0,2} (?:stories|news|articles|headlines)"
     r"|more (?:from|on|in|about|like this)[^\n]{0,40}|more(?: [\w’'&-]+){1,3}|keep reading"
+    r"|also (?:in|on|from) [^\n]{1,40}"
     r"|similar (?:posts|articles|stories|news|reads)|(?:what|read) to read next"
     r"|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)"
     r"|(?:we|you) (?:think you(?:'|’)ll|recommend)[^\n]{0,20}"
@@ -358,6 +359,12 @@ class RelatedLinksCleaner(Cleaner):
             block = page.block_at(line.start) if page.blocks else None
             region = block.region if block is not None else None
             stories = [is_related_item(title, url, page.url) for _, _, title, url in items]
+            seen: set[str] = set()
+            for n, (_, _, _, url) in enumerate(items):
+                if stories[n] and url:
+                    # A card links its picture and its headline to one story: one item, the first.
+                    stories[n] = url not in seen
+                    seen.add(url)
             if not any(stories) or region == "nav":
                 i += 1
                 continue
@@ -437,6 +444,13 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
     while j < len(lines) and len(items) < MAX_HEADER_ITEMS:
         if not page.is_free(lines[j - 1].end, lines[j].start):
             break  # something claimed stands between: the list ended there
+        if not page.is_free(lines[j].start, lines[j].end):
+            if _is_date_line(page, lines[j]):
+                j += 1  # a card's date, already claimed as a stamp: the list goes on
+                continue
+            break
+        if _is_list_header(lines[j].text):
+            break  # the next list ("Most read"), even when its header is a link
         top = j
         found = _item_title(page, lines[j])
         # A card may open with short lines of its own (a section kicker, the previous card's time): step over a
@@ -447,10 +461,12 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
             and j + 1 < len(lines)
             and _is_kicker(lines[j].text)
             and page.is_free(lines[j].end, lines[j + 1].start)
+            and not _is_list_header(lines[j + 1].text)
         ):
             j += 1
             found = _item_title(page, lines[j])
-        if found is None or (j > top and not _one_card(page, lines[top : j + 1])):
+        previous = page.item_at(items[-1][0].start) if items else 0
+        if found is None or (j > top and not _one_card(page, lines[top : j + 1], previous)):
             j = top
             break
         title, url = found
@@ -478,17 +494,36 @@ MAX_KICKER_LINES = 3
 MAX_KICKER_WORDS = 6
 
 
-def _one_card(page: Page, lines: Sequence[Line]) -> bool:
-    """Whether ``lines`` are in one list item or card of the page (its kicker lines and its headline)."""
+def _is_date_line(page: Page, line: Line) -> bool:
+    """A line that is one timestamp ("December 12, 2025"), give or take a few characters."""
+    stamp = next(iter(find_timestamps(page.text, line.start, line.end)), None)
+    return stamp is not None and (line.end - line.start) - (stamp.end - stamp.start) <= 3
+
+
+def _one_card(page: Page, lines: Sequence[Line], previous: int) -> bool:
+    """Whether the lines above a headline (``lines[-1]``) are in its card, or end the card before (``previous``)."""
     item = page.item_at(lines[-1].start)
-    return item != 0 and all(page.item_at(line.start) == item for line in lines[:-1])
+    if item == 0:
+        # Cards the page does not mark as items: only plain lines (a date, a button's label) may stand between.
+        above = lines[:-1]
+        return len(above) <= 2 and not any(page.links_in(line.start, line.end) for line in above)
+    return all(page.item_at(line.start) in (item, previous) for line in lines[:-1])
+
+
+def _is_list_header(text: str) -> bool:
+    text = text.strip()
+    return (
+        len(text) < 60
+        and text[:16].lower().startswith(HEADER_OPENINGS)
+        and (HEADER_RE.fullmatch(text) is not None or POPULAR_RE.fullmatch(text) is not None)
+    )
 
 
 def _is_kicker(text: str) -> bool:
     text = text.strip()
     if not text or len(text.split()) > MAX_KICKER_WORDS or text.endswith((".", ":", "…")):
         return False
-    return HEADER_RE.fullmatch(text) is None and POPULAR_RE.fullmatch(text) is None
+    return not _is_list_header(text)
 
 
 def _glued_links(text: str, start: int, end: int, links: Mapping[str, str]) -> list[tuple[int, int]] | None:

@@ -133,3 +133,31 @@ def test_cards_that_open_with_a_kicker_keep_their_headlines_under_the_header():
         "A Christmas memory of the little penguin",
     ]
     assert "Columnists" not in result.body
+
+
+def test_div_cards_with_a_date_and_a_picture_link_give_one_item_each_and_stop_at_the_next_widget():
+    from cleaners.api import Sieve
+
+    sentence = "The survey found that {} of the city's bridges need repairs within the next ten years."
+    prose = " ".join(sentence.format(n) for n in range(30))
+    stories = [
+        ("/bridges/one-20251212/", "String theory inspires a brilliant new proof", "December 12, 2025"),
+        ("/groups/two-20251203/", "What are the groups that shape symmetry", "December 3, 2025"),
+        ("/logic/three-20251201/", "Reverse mathematics shows why hard problems are hard", "December 1, 2025"),
+    ]
+    topics = ["algebraic geometry", "group theory", "formal logic"]
+    cards = "".join(
+        f'<div class="card"><div><a href="{url}">{title}</a></div><div><a href="/tag/{n}/">{topic}</a></div>'
+        f'<h3><a href="{url}">{title}</a></h3><div>{date}</div><div>Read Later</div></div>'
+        for n, ((url, title, date), topic) in enumerate(zip(stories, topics, strict=True))
+    )
+    html = (
+        f"<html><body><article><h1>Bridges need repairs</h1><p>{prose}</p></article>"
+        f"<section><h2>Also in Mathematics</h2>{cards}</section>"
+        '<section><h2><a href="/popular/">Most read</a></h2>'
+        '<div><a href="/city/popular-story-one-123/">A popular story about the harbour front</a></div>'
+        '<div><a href="/city/popular-story-two-456/">Another popular story about the new tram line</a></div>'
+        "</section></body></html>"
+    )
+    result = Sieve().clean(html, url="https://mag.example/city/bridges-need-repairs-20251215/")
+    assert [item["title"] for item in result.related_links] == [title for _, title, _ in stories]
