@@ -10,7 +10,7 @@ from functools import lru_cache
 from typing import Any
 
 from cleaners.base import Cleaner
-from cleaners.builtin.items import NAVIGATION_REGIONS, is_related_item
+from cleaners.builtin.items import NAVIGATION_REGIONS, is_related_item, is_story_url
 from cleaners.page import Line, Page, Span
 from cleaners.text import normalise_ws, table_cells, trim
 from cleaners.timestamps import FOUR_DIGITS as _FOUR_DIGITS
@@ -44,7 +44,11 @@ HEADER_RE = re.compile(
     r"|(?:noticias|artículos|notas) relacionad[ao]s|te puede interesar|lee también|más noticias|relacionad[ao]s"
     r"|leia também|veja também|(?:notícias|posts|artigos) relacionad[ao]s|leggi anche|articoli correlati"
     r"|potrebbe interessarti|baca juga|artikel terkait|berita terkait|материалы по теме|читайте также|по теме"
-    r"|похожие (?:статьи|материалы|новости)|関連記事|おすすめ記事|관련\s?기사|추천\s?기사"
+    r"|похожие (?:статьи|материалы|новости|записи)|(?:вам )?(?:также )?может быть интересно|смотрите также"
+    r"|ещё по теме|еще по теме|другие (?:новости|статьи|материалы)|рекомендуем(?: прочитать)?"
+    r"|(?:también )?te (?:puede|podría) interesar|también te puede gustar|(?:à )?lire également"
+    r"|você (?:pode|também pode) gostar|ti potrebbe interessare|leggi anche|ilgili haberler"
+    r"|bunlar da ilginizi çekebilir|関連記事|おすすめ記事|관련\s?기사|추천\s?기사"
     r"|اقرأ أيضا|اقرأ أيضاً|أخبار ذات صلة|مواضيع ذات صلة|ذات صلة|اقرأ المزيد)"
     r"\s*(?:[:：]|\.\.\.|…)?",
     re.I,
@@ -72,7 +76,8 @@ HEADER_OPENINGS = (
     "sur le", "article",
     "vous", "noticias", "artículos", "notas", "te ", "lee", "más", "relacionad", "leia", "veja", "notícias", "posts",
     "artigos", "leggi", "potrebbe", "baca", "artikel", "berita", "материалы", "читайте", "по теме", "похожие", "関連",
-    "おすすめ", "관련", "추천", "ذات", "اقرأ",
+    "おすすめ", "관련", "추천", "ذات", "اقرأ", "вам", "может", "смотрите", "ещё", "еще", "другие", "рекомендуем",
+    "también", "você", "ti ", "ilgili", "i\u0307lgili", "bunlar",
 )  # fmt: skip
 # "Read more: <headline>" on one line.
 INLINE_RE = re.compile(
@@ -466,7 +471,7 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
             j += 1
             found = _item_title(page, lines[j])
         previous = page.item_at(items[-1][0].start) if items else 0
-        if found is None or (j > top and not _one_card(page, lines[top : j + 1], previous)):
+        if found is None or (j > top and not _one_card(page, lines[top : j + 1], previous, found[1])):
             j = top
             break
         title, url = found
@@ -500,13 +505,17 @@ def _is_date_line(page: Page, line: Line) -> bool:
     return stamp is not None and (line.end - line.start) - (stamp.end - stamp.start) <= 3
 
 
-def _one_card(page: Page, lines: Sequence[Line], previous: int) -> bool:
-    """Whether the lines above a headline (``lines[-1]``) are in its card, or end the card before (``previous``)."""
+def _one_card(page: Page, lines: Sequence[Line], previous: int, own: str | None) -> bool:
+    """Whether the lines above a headline (``lines[-1]``, linking ``own``) are in its card, or end the one before."""
     item = page.item_at(lines[-1].start)
     if item == 0:
         # Cards the page does not mark as items: only plain lines (a date, a button's label) may stand between.
         above = lines[:-1]
-        return len(above) <= 2 and not any(page.links_in(line.start, line.end) for line in above)
+        # A section's link or the card's own story ("Интересное 0" linking the headline's URL) may stand above
+        # the headline; a link to another story is an item of its own.
+        return len(above) <= 2 and not any(
+            url != own and is_story_url(url) for line in above for _, url in page.links_in(line.start, line.end) if url
+        )
     return all(page.item_at(line.start) in (item, previous) for line in lines[:-1])
 
 

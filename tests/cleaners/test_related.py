@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from cleaners.builtin.related import RelatedLinksCleaner
 from cleaners.page import Page
 
@@ -161,3 +163,36 @@ def test_div_cards_with_a_date_and_a_picture_link_give_one_item_each_and_stop_at
     )
     result = Sieve().clean(html, url="https://mag.example/city/bridges-need-repairs-20251215/")
     assert [item["title"] for item in result.related_links] == [title for _, title, _ in stories]
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        "Вам также может быть интересно",
+        "Смотрите также",
+        "También te puede interesar",
+        "Ti potrebbe interessare",
+        "À lire également",
+        "İlgili Haberler",
+        "Also in Mathematics",
+    ],
+)
+def test_headers_in_other_languages_and_kickers_that_link_their_own_story(header: str):
+    from cleaners.api import Sieve
+
+    sentence = "Характеристики бега можно увеличить за счет кодов {} и стандартная скорость растёт."
+    prose = " ".join(sentence.format(n) for n in range(40))
+    titles = [
+        "Где находится самое почетное место в юрте",
+        "Тарасун – молочная бурятская водка",
+        "Юкола – сушено-вяленое мясо рыбы",
+    ]
+    cards = "".join(
+        f'<div><div><a href="/story-{n}-slug-words/">Интересное 0</a></div>'
+        f'<h3><a href="/story-{n}-slug-words/">{title}</a></h3></div>'
+        for n, title in enumerate(titles)
+    )
+    article = f"<article><h1>Коды</h1><p>{prose}</p></article>"
+    html = f"<html><body>{article}<section><h2>{header}</h2>{cards}</section></body></html>"
+    result = Sieve().clean(html, url="https://site.example/kody-bega-slug-words/")
+    assert [item["title"] for item in result.related_links] == titles
