@@ -185,6 +185,25 @@ def holds_prose(el: lxml.html.HtmlElement) -> bool:
 
 
 _PROSE_CONTAINERS = frozenset({"div", "section", "article", "main"})
+
+
+def _hidden_text(el: lxml.html.HtmlElement, prose_kinds: set[tuple[str, str | None]]) -> bool:
+    """Whether a hidden ``el`` is article text: it holds prose, or it is one more of the page's hidden prose boxes.
+
+    A paywall that hides each paragraph in its own box hides the short ones too ("Events, dear reader."): a box
+    of the same tag and class as one that held prose, holding only paragraphs, is text as well.
+    """
+    key = (el.tag, el.get("class"))
+    if holds_prose(el):
+        prose_kinds.add(key)
+        return True
+    return key in prose_kinds and el.find(".//p") is not None and not _has_non_paragraph_text(el)
+
+
+def _has_non_paragraph_text(el: lxml.html.HtmlElement) -> bool:
+    """Text of ``el`` outside its ``<p>`` elements (an offer's button, a form's label)."""
+    inside = sum(len((p.text_content() or "").strip()) for p in el.iter("p"))
+    return len((el.text_content() or "").strip()) > inside + 40
 _NamesKey = tuple[str | None, str | None, str | None]
 
 
@@ -347,6 +366,7 @@ def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tu
     # Names bound locally: this loop runs twice per element of every page.
     tag_kinds, region_tags = _TAG_KINDS, REGION_TAGS
     seen_names: dict[_NamesKey, str] = {}
+    prose_kinds: set[tuple[str, str | None]] = set()  # hidden containers found holding article prose
     add, flush = out.add, out.flush
     walker = lxml.etree.iterwalk(root, events=("start", "end"))
     skip_subtree = walker.skip_subtree
@@ -357,7 +377,7 @@ def linearise(root: lxml.html.HtmlElement, marks: Collection[object] = ()) -> tu
         if event == "start":
             kind = tag_kinds.get(tag, 0)
             names = el.keys()
-            if kind & _SKIPPED or (names and _hidden(el, names) and not holds_prose(el)):
+            if kind & _SKIPPED or (names and _hidden(el, names) and not _hidden_text(el, prose_kinds)):
                 skip_subtree()
                 opened.append(_SKIPPED)
                 continue

@@ -148,3 +148,21 @@ def test_hidden_article_paragraphs_are_text_but_hidden_chrome_is_not():
         "</body></html>"
     )
     assert lines(html) == [para, f"{para} Second."]
+
+
+def test_a_short_paragraph_in_one_more_of_the_pages_hidden_prose_boxes_is_text_too():
+    para = (
+        "Engineers told the council in January that the pool's shell had cracked in three places and that patching it"
+        " would buy five years."
+    )
+    assert len(para) >= 120
+    box = '<div class="subscriber-only" style="display:none"><p>{}</p></div>'
+    html = (
+        f"<html><body><p>{para}</p>{box.format(para + ' Second.')}<script>x()</script>"
+        f"{box.format('Events, dear reader. Events.')}"
+        '<div class="offer" style="display:none"><p>Keep reading.</p></div>'  # not one of the prose boxes
+        f'<div class="subscriber-only" style="display:none"><p>Subscribe</p><button>Join now for one dollar a week, '
+        "cancel at any time you like</button></div>"  # text outside its paragraphs: an offer
+        "</body></html>"
+    )
+    assert lines(html) == [para, f"{para} Second.", "Events, dear reader. Events."]
