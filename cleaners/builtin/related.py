@@ -364,6 +364,10 @@ class RelatedLinksCleaner(Cleaner):
             block = page.block_at(line.start) if page.blocks else None
             region = block.region if block is not None else None
             stories = [is_related_item(title, url, page.url) for _, _, title, url in items]
+            if page.url and _network_widget(
+                [url for (_, _, _, url), story in zip(items, stories, strict=True) if story], page.url
+            ):
+                stories = [False] * len(items)
             seen: set[str] = set()
             for n, (_, _, _, url) in enumerate(items):
                 if stories[n] and url:
@@ -497,6 +501,17 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
 #: Short lines a card may print above its headline ("Editorial Cartoon", "46 mins ago", "Opinion").
 MAX_KICKER_LINES = 3
 MAX_KICKER_WORDS = 6
+
+
+#: A list of at least this many stories, each on another site (and on more than one), is a network's or an ad
+#: vendor's widget ("You may also like" from sister sites), not stories related to this one.
+MIN_WIDGET_ITEMS = 3
+
+
+def _network_widget(urls: Sequence[str | None], page_url: str) -> bool:
+    own = _site_of(page_url)
+    sites = [_site_of(url) if url else own for url in urls]
+    return len(sites) >= MIN_WIDGET_ITEMS and own not in sites and len(set(sites)) > 1
 
 
 def _is_date_line(page: Page, line: Line) -> bool:

@@ -196,3 +196,29 @@ def test_headers_in_other_languages_and_kickers_that_link_their_own_story(header
     html = f"<html><body>{article}<section><h2>{header}</h2>{cards}</section></body></html>"
     result = Sieve().clean(html, url="https://site.example/kody-bega-slug-words/")
     assert [item["title"] for item in result.related_links] == titles
+
+
+def test_a_list_of_stories_on_other_sites_is_a_network_widget_not_related():
+    from cleaners.api import Sieve
+
+    sentence = "The studio renewed the series for a third season, {} months after the second one ended."
+    prose = " ".join(sentence.format(n) for n in range(30))
+
+    def page(hrefs: list[str]) -> str:
+        cards = "".join(
+            f'<li><a href="{href}">Another story headline about the winter season number {n}</a></li>'
+            for n, href in enumerate(hrefs)
+        )
+        return (
+            f"<html><body><article><h1>Renewed</h1><p>{prose}</p></article><h2>You may also like</h2><ul>{cards}</ul>"
+        )
+
+    url = "https://www.trade.example/tv/tv-news/series-renewed-for-third-season-123/"
+    sisters = [
+        "https://spy.example/articles/a-b-c-d/",
+        "https://robb.example/homes/e-f-g-h/",
+        "https://vibe.example/m/i-j-k-l/",
+    ]
+    assert Sieve().clean(page(sisters), url=url).related_links == []
+    own = [f"https://www.trade.example/tv/tv-news/other-story-{n}-words/" for n in range(3)]
+    assert len(Sieve().clean(page(own), url=url).related_links) == 3
