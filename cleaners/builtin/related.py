@@ -450,9 +450,13 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
     it.
     """
     items: list[tuple[Line, Line, str, str | None]] = []
+    home = _region(page, lines[j - 1]) if j > 0 else None
     while j < len(lines) and len(items) < MAX_HEADER_ITEMS:
         if not page.is_free(lines[j - 1].end, lines[j].start):
             break  # something claimed stands between: the list ended there
+        region = _region(page, lines[j])
+        if region != home and region in NAVIGATION_REGIONS:
+            break  # the page's footer or menu below the list
         if not page.is_free(lines[j].start, lines[j].end):
             if _is_date_line(page, lines[j]):
                 j += 1  # a card's date, already claimed as a stamp: the list goes on
@@ -463,19 +467,26 @@ def _list_items(page: Page, lines: list[Line], j: int) -> tuple[list[tuple[Line,
         top = j
         found = _item_title(page, lines[j])
         # A card may open with short lines of its own (a section kicker, the previous card's time): step over a
-        # few to its headline; another list's header ends this one.
+        # few to its headline; another list's header ends this one. Cards the page does not mark as items may
+        # also print the previous headline's teaser first (the card's teaser, then its author, then the next).
+        teaser = bool(items) and page.item_at(lines[j].start) == 0 and _is_teaser(page, lines[j])
         while (
             found is None
-            and j - top < MAX_KICKER_LINES
+            and j - top < MAX_KICKER_LINES + teaser
             and j + 1 < len(lines)
-            and _is_kicker(lines[j].text)
+            and (_is_kicker(lines[j].text) or (j == top and teaser))
             and page.is_free(lines[j].end, lines[j + 1].start)
             and not _is_list_header(lines[j + 1].text)
         ):
             j += 1
             found = _item_title(page, lines[j])
         previous = page.item_at(items[-1][0].start) if items else 0
-        if found is None or (j > top and not _one_card(page, lines[top : j + 1], previous, found[1])):
+        region = _region(page, lines[j])
+        if (
+            found is None
+            or (region != home and region in NAVIGATION_REGIONS)
+            or (j > top and not _one_card(page, lines[top + teaser : j + 1], previous, found[1]))
+        ):
             j = top
             break
         title, url = found
@@ -532,6 +543,16 @@ def _one_card(page: Page, lines: Sequence[Line], previous: int, own: str | None)
             url != own and is_story_url(url) for line in above for _, url in page.links_in(line.start, line.end) if url
         )
     return all(page.item_at(line.start) in (item, previous) for line in lines[:-1])
+
+
+def _region(page: Page, line: Line) -> str | None:
+    block = page.block_at(line.start) if page.blocks else None
+    return block.region if block is not None else None
+
+
+def _is_teaser(page: Page, line: Line) -> bool:
+    """A line of plain text no longer than a teaser (no link: a link would be an item or a label)."""
+    return len(line.text.split()) <= MAX_TEASER_WORDS and not page.anchors_in(line.start, line.end)
 
 
 def _is_list_header(text: str) -> bool:

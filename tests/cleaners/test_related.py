@@ -222,3 +222,29 @@ def test_a_list_of_stories_on_other_sites_is_a_network_widget_not_related():
     assert Sieve().clean(page(sisters), url=url).related_links == []
     own = [f"https://www.trade.example/tv/tv-news/other-story-{n}-words/" for n in range(3)]
     assert len(Sieve().clean(page(own), url=url).related_links) == 3
+
+
+def test_div_cards_with_a_teaser_and_an_author_between_headlines_stay_one_list_until_the_footer():
+    from cleaners.api import Sieve
+
+    sentence = "Product teams track {} metrics each week and review them with the design team on Fridays."
+    prose = " ".join(sentence.format(n) for n in range(30))
+    titles = [
+        "UX Audit: how to conduct one, step by step",
+        "Twelve UX metrics to measure and enhance",
+        "Mobile UX best practices",
+    ]
+    cards = "".join(
+        f'<div class="c"><h3><a href="/blog/story-{n}-slug/">{title}</a></h3>'
+        f"<div>Navigate UX audits effortlessly with our beginner's guide, offering templates and a checklist.</div>"
+        "<div>Tope Longe</div><div>Product Analytics Expert</div></div>"
+        for n, title in enumerate(titles)
+    )
+    html = (
+        f"<html><body><article><h1>UX metrics</h1><p>{prose}</p></article><section><h2>Related articles</h2>{cards}"
+        '</section><footer><div><a href="/blog/about-our-company-story/">About our company and its story</a></div>'
+        "</footer></body></html>"
+    )
+    result = Sieve().clean(html, url="https://app.example/blog/ux-metrics-guide/")
+    assert [item["title"] for item in result.related_links] == titles
+    assert "beginner's guide" not in result.body.split("\n")[0]
