@@ -8,7 +8,7 @@ from functools import lru_cache
 
 from cleaners.base import Cleaner
 from cleaners.builtin.items import NAVIGATION_REGIONS, is_related_item
-from cleaners.builtin.related import POPULAR_RE
+from cleaners.builtin.related import HEADER_RE, POPULAR_RE
 from cleaners.document.article import is_article_url
 from cleaners.page import Line, Page, Span
 from cleaners.text import normalise_ws
@@ -21,6 +21,9 @@ MAX_TEASER_WORDS = 20
 #: Lines of the same list item that may follow a linked headline as its teaser (or date).
 MAX_TEASER_LINES = 2
 MAX_HEADER_WORDS = 6
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+#: Short lines that are no list's heading even in a heading element: bylines, credits, dates.
+_NOT_HEADINGS_RE = re.compile(r"(?:by|courtesy|photo|image|credit|source)\b|\d", re.I)
 #: A sentence that introduces the list under it, ending with a colon.
 MAX_INTRO_WORDS = 40
 MAX_HEADLINE_WORDS = 30
@@ -45,8 +48,10 @@ class LinkListCleaner(Cleaner):
     a linked sentence ending in a full stop), and at most a short teaser
     follows. A run of article paragraphs that happen to open with a link has
     long paragraphs after the link and is left alone. A short line right above
-    a run is its header ("DON'T MISS", "You may also like..."), and so is a
-    sentence of the article ending in a colon ("I've got resources:"); a run
+    a run is its header when it presents a list: words a related-list header
+    uses ("DON'T MISS", "You may also like..."), or a heading element of the
+    page that is no byline or credit; so is a sentence of the article ending in
+    a colon ("I've got resources:"); a run
     under a popular-list header ("Most read", "Trending") is not related and is
     left alone. A run that nothing presents (no header: a site's teaser wall,
     the same under every article) is claimed, so it stays out of the body, but
@@ -119,7 +124,7 @@ class LinkListCleaner(Cleaner):
                 header = lines[first_line - 1] if first_line > 0 and hits[first_line - 1] is None else None
                 if header is not None and first_line > 1 and hits[first_line - 2] is not None:
                     header = None  # a line between two runs of one wall is an item without its link, not a header
-                if header is not None and self._is_header(header.text):
+                if header is not None and self._is_header(header.text) and self._presents(page, header):
                     yield self.span(header.start, header.end, "related.link-list-header", header=header.text)
                 elif header is None or not self._introduces(header.text):
                     header = None
@@ -212,6 +217,21 @@ class LinkListCleaner(Cleaner):
                     break
             hits.append(found)
         return hits
+
+    @staticmethod
+    def _presents(page: Page, header: Line) -> bool:
+        """Whether a short line over a run presents it as a list: a related-list header, or a heading of the page.
+
+        Any short line may stand above a run (a photo credit, a byline, a footer link); only a heading or words
+        that say "related" make the run this story's related list.
+        """
+        text = header.text.strip()
+        if HEADER_RE.fullmatch(text):
+            return True
+        block = page.block_at(header.start) if page.blocks else None
+        if block is None:
+            return not _NOT_HEADINGS_RE.match(text)  # a raw-text page: no markup to tell
+        return block.tag in HEADINGS and not _NOT_HEADINGS_RE.match(text)
 
     @staticmethod
     def _introduces(text: str) -> bool:

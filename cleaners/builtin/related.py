@@ -32,7 +32,7 @@ HEADER_RE = re.compile(
     r"(?: coverage| articles?| stories| story| news| posts?| content| reading| links| topics)?"
     r"|read (?:more|also|next)|also read|see also|further reading|more(?: \w+){0,2} (?:stories|news|articles|headlines)"
     r"|more (?:from|on|in|about|like this)[^\n]{0,40}|more(?: [\w’'&-]+){1,3}|keep reading"
-    r"|also (?:in|on|from) [^\n]{1,40}"
+    r"|also (?:in|on|from) [^\n]{1,40}|(?:people|readers) also (?:like|liked|read|viewed)"
     r"|similar (?:posts|articles|stories|news|reads)|(?:what|read) to read next"
     r"|you (?:may|might|will) (?:also )?(?:like|enjoy|be interested in)"
     r"|(?:we|you) (?:think you(?:'|’)ll|recommend)[^\n]{0,20}"
@@ -77,7 +77,7 @@ HEADER_OPENINGS = (
     "vous", "noticias", "artículos", "notas", "te ", "lee", "más", "relacionad", "leia", "veja", "notícias", "posts",
     "artigos", "leggi", "potrebbe", "baca", "artikel", "berita", "материалы", "читайте", "по теме", "похожие", "関連",
     "おすすめ", "관련", "추천", "ذات", "اقرأ", "вам", "может", "смотрите", "ещё", "еще", "другие", "рекомендуем",
-    "también", "você", "ti ", "ilgili", "i\u0307lgili", "bunlar",
+    "people", "readers", "también", "você", "ti ", "ilgili", "i\u0307lgili", "bunlar",
 )  # fmt: skip
 # "Read more: <headline>" on one line.
 INLINE_RE = re.compile(

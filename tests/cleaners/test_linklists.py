@@ -96,3 +96,22 @@ def test_an_article_sentence_ending_in_a_colon_introduces_its_list():
 def test_a_line_between_two_runs_of_one_wall_is_not_a_header():
     wall = ITEMS + "Carousel Injury\n" + ITEMS.replace("- ", "* ")
     assert all(t is None for t in titles("That was the end.\n" + wall))
+
+
+def test_only_a_heading_or_related_words_present_a_run_on_an_html_page():
+    from cleaners.api import Sieve
+
+    sentence = "The council met for the {}th time on Tuesday and agreed to study the budget again."
+    prose = " ".join(sentence.format(n) for n in range(30))
+    run = "".join(f'<div><a href="/news/2023/other-story-number-{n}-words/">Other story headline number {n}</a></div>'
+                  for n in range(4))  # fmt: skip
+    url = "https://news.example/news/2023/the-council-meets-again/"
+
+    def items(above: str) -> list[str]:
+        html = f"<html><body><article><h1>Council</h1><p>{prose}</p></article>{above}{run}</body></html>"
+        return [item["title"] for item in Sieve().clean(html, url=url).related_links]
+
+    assert len(items("<h2>Elsewhere in the city</h2>")) == 4
+    assert len(items("<div>People also read</div>")) == 4
+    assert items("<div>Courtesy of the city archive</div>") == []  # a credit over a teaser wall
+    assert items("<h3>By Van Sias Dec 21, 2023</h3>") == []  # a byline in a heading
