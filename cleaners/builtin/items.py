@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 from cleaners.document.article import is_article_url
 
@@ -55,6 +55,16 @@ def is_meta_anchor(title: str) -> bool:
     return META_ANCHOR_RE.fullmatch(title.strip()) is not None
 
 
+def _same_page(url: str, page_url: str) -> bool:
+    """The page itself, also with a query ("?share=facebook", "?replytocom=12"): its share, print or reply links."""
+    a, b = urlsplit(url), urlsplit(page_url)
+    host = a.netloc.lower().removeprefix("www.")
+    if host != b.netloc.lower().removeprefix("www.") or a.path.rstrip("/") != b.path.rstrip("/"):
+        return False
+    # "article.php?id=2" is another page than "article.php?id=1": the page's own query must all be there.
+    return set(parse_qsl(b.query)) <= set(parse_qsl(a.query))
+
+
 def is_related_item(title: str, url: str | None, page_url: str | None = None) -> bool:
     """Whether a linked (or, without ``url``, a printed) title can be an item of a related list.
 
@@ -66,7 +76,7 @@ def is_related_item(title: str, url: str | None, page_url: str | None = None) ->
         return False
     if url is None:
         return len(_words(title)) >= 2
-    if page_url and url.split("#")[0].rstrip("/") == page_url.split("#")[0].rstrip("/"):
+    if page_url and _same_page(url, page_url):
         return False
     if is_front_url(url):
         return False

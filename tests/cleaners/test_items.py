@@ -32,6 +32,7 @@ def test_headlines_of_other_stories_are_items(title: str, url: str | None) -> No
         ("Article 3 years ago", "https://news.example/history/space-station-20th-food-on-iss/"),
         ("Read more", "https://news.example/world/ceasefire-talks-resume"),
         ("Ceasefire talks resume in Cairo", PAGE),  # the page itself
+        ("Click to share on Facebook (Opens in new window)", PAGE + "/?share=facebook"),  # and its share link
     ],
 )
 def test_labels_fronts_and_card_metadata_are_not(title: str, url: str | None) -> None:
@@ -44,3 +45,11 @@ def test_url_shapes() -> None:
     assert is_story_url("https://news.example/a/b/12345") and is_story_url("https://x.example/one-two-three-four")
     assert not is_story_url("https://news.example/life/food-and-drink/")
     assert is_meta_anchor("4 min read") and not is_meta_anchor("Four more years for the mayor")
+
+
+def test_a_query_addressed_site_links_other_pages_and_a_share_link_is_the_page_itself() -> None:
+    page = "https://herald.example/news/article.php?id=30341"
+    assert is_related_item(
+        "Oman LNG signs supply deal with Japanese buyer", "https://herald.example/news/article.php?id=30344", page
+    )
+    assert not is_related_item("Share this story with a friend today", page + "&share=mail", page)
