@@ -34,7 +34,11 @@ _RIGHTS_RE = re.compile(
     r"\ball rights? reserved\b|كل الحقوق محفوظة|جميع الحقوق محفوظة|\btous droits réservés\b"
     r"|\btodos los derechos reservados\b|\btodos os direitos reservados\b|\balle rechte vorbehalten\b"
     r"|\btutti i diritti riservati\b|все права защищены|版权所有|版權所有|無断転載|무단\s?전재|재배포\s?금지"
-    r"|\bhak cipta dilindungi",
+    r"|\bhak cipta dilindungi|\balle rechten voorbehouden\b|\bwszelkie prawa zastrzeżone|\btüm hakları saklıdır"
+    r"|\bvšechna práva vyhrazena|\bvšetky práva vyhradené|\balla rättigheter förbehållna|\balle rettigheder forbeholdes"
+    r"|\balle rettigheter (?:reservert|forbeholdt)|\btoate drepturile rezervate|\bminden jog fenntartva"
+    r"|\b(?:всі|усі) права захищені|כל הזכויות שמורות|सर्वाधिकार सुरक्षित|με επιφύλαξη παντός δικαιώματος"
+    r"|\bbản quyền thuộc về|\bsva prava pridržana|\bvse pravice pridržane|\bvisos teisės saugomos",
     re.I,
 )
 _COPYRIGHT_START_RE = re.compile(
@@ -59,10 +63,12 @@ TRIGGER_RE = re.compile(
     + word_stems(
         r"copyright|rights|reserved|maintained|designed|developed|powered|hosted|built|created"
         r"|managed|droits|derechos|direitos|rechte|diritti|права|hak cipta|reproduc|republica|redistribut|published"
+        r"|rechten|prawa|hakları|práva|rättigheter|rettigheder|rettigheter|drepturile|jog|bản quyền|pravice|teisės"
+        r"|με επιφύλαξη"
         r"|воспроизвед|nachdruck|vervielfältig|riproduzione|prohibida",
         boundary_after_first=True,
     )
-    + r"|حقوق|版|無断|무단|재배포|저작권"
+    + r"|حقوق|版|無断|무단|재배포|저작권|הזכויות|सर्वाधिकार"
 )
 # "Developed by the courts, the rule is older than the internet." is a sentence:
 # a credit line names someone and stops, it does not go on with a clause.

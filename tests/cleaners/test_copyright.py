@@ -84,6 +84,13 @@ def test_a_very_long_line_is_never_boilerplate():
         "This material may not be published, broadcast, rewritten, or redistributed.",
         "© dpa-infocom, dpa:230428-99-123456/2",  # an agency's stamp
         "© Spiegel Alle Rechte vorbehalten",
+        "© 2024 De Krant BV. Alle rechten voorbehouden.",
+        "Wszelkie prawa zastrzeżone.",
+        "Tüm hakları saklıdır.",
+        "Усі права захищені",
+        "כל הזכויות שמורות",
+        "सर्वाधिकार सुरक्षित",
+        "Minden jog fenntartva.",
         "Copyright © 2024, The Daily Example | Terms of Service | Privacy Policy",
         "저작권자 ⓒ '대중문화컨텐츠 전문가그룹' 엔터미디어(www.example.co.kr), 무단전재 및 재배포금지",
         "엔터미디어의 모든 기사는 저작권법의 보호를 받으며, 무단 전재 복사 배포 등을 금지합니다 "
