@@ -18,7 +18,10 @@ _AGENCY_ALT = "|".join(sorted((re.escape(k) for k in AGENCIES), key=len, reverse
 
 # "source: Alarabiya", "SOURCE : Reuters", "المصدر: وكالات". Also glued onto the
 # end of the previous sentence ("...al-Hariri.source: Alarabiya").
-_SOURCE_WORDS = r"(?:sources?|quelle|fuente|fonte|источник|kaynak|sumber|المصدر|المصادر)"
+_SOURCE_WORDS = (
+    r"(?:sources?|quelle|fuentes?|fontes?|источник|kaynak|sumber|bron|źródło|zdroj|källa|kilde|sursa|forrás"
+    r"|джерело|πηγή|nguồn|מקור|स्रोत|来源|來源|出典|출처|المصدر|المصادر)"
+)
 _SOURCE_LINE_RE = re.compile(rf"{_SOURCE_WORDS}\s?[:：]\s*(?P<name>[^\n:]{{1,60}}?)\s*[.。]?$", re.I)
 _SOURCE_GLUED_RE = re.compile(rf"(?<=[.!?”\"])(?={_SOURCE_WORDS}\s?[:：])", re.I)
 # A byline that names an agency: "By Associated Press", "By Jane Doe, Reuters", "Par Le Monde et AFP",

@@ -23,6 +23,11 @@ def run(text: str):
         ("المصدر: رويترز", "Reuters"),
         ("المصدر: وكالة الأنباء الأردنية", "Petra"),
         ("Source: European Space Agency", "European Space Agency"),
+        ("Bron: ANP", "ANP"),
+        ("Źródło: PAP", "PAP"),
+        ("Källa: TT", "TT"),
+        ("Πηγή: ΑΠΕ-ΜΠΕ", "ΑΠΕ-ΜΠΕ"),
+        ("来源：新华社", "新华社"),
     ],
 )
 def test_source_label_lines(line, name):
