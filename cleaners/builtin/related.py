@@ -374,7 +374,9 @@ class RelatedLinksCleaner(Cleaner):
                     # A card links its picture and its headline to one story: one item, the first.
                     stories[n] = url not in seen
                     seen.add(url)
-            if not any(stories) or region == "nav":
+            if not any(stories) or (region == "nav" and _region(page, items[0][0]) == "nav"):
+                # A menu's own section list; a header styled as a tab ("More Opinion" in a <nav>) over cards
+                # outside it is still a list's header.
                 i += 1
                 continue
             yield self.span(line.start, line.end, "related.header", header=line.text)

@@ -204,6 +204,8 @@ def _has_non_paragraph_text(el: lxml.html.HtmlElement) -> bool:
     """Text of ``el`` outside its ``<p>`` elements (an offer's button, a form's label)."""
     inside = sum(len((p.text_content() or "").strip()) for p in el.iter("p"))
     return len((el.text_content() or "").strip()) > inside + 40
+
+
 _NamesKey = tuple[str | None, str | None, str | None]
 
 

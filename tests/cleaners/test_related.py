@@ -248,3 +248,22 @@ def test_div_cards_with_a_teaser_and_an_author_between_headlines_stay_one_list_u
     result = Sieve().clean(html, url="https://app.example/blog/ux-metrics-guide/")
     assert [item["title"] for item in result.related_links] == titles
     assert "beginner's guide" not in result.body.split("\n")[0]
+
+
+def test_a_header_styled_as_a_tab_inside_a_nav_still_heads_the_cards_below_it():
+    from cleaners.api import Sieve
+
+    sentence = "The mayor said on Monday that {} new bus routes would open before the end of the year."
+    prose = " ".join(sentence.format(n) for n in range(30))
+    titles = ["Pharmacare wishes for the coming year", "Three reasons to be hopeful in the gloom"]
+    cards = "".join(
+        f'<div><h3><a href="/opinion/story-{n}-words-here/">{t}</a></h3></div>' for n, t in enumerate(titles)
+    )
+    html = (
+        f"<html><body><article><h1>Bus routes</h1><p>{prose}</p></article>"
+        f'<nav class="tabs"><h2>More Opinion</h2></nav><section>{cards}</section>'
+        '<nav><h2>More sections</h2><ul><li><a href="/sport/">Sport and games today</a></li>'
+        '<li><a href="/life/">Life and style today</a></li></ul></nav></body></html>'
+    )
+    result = Sieve().clean(html, url="https://paper.example/news/bus-routes-open-story/")
+    assert [item["title"] for item in result.related_links] == titles
