@@ -1,16 +1,23 @@
-"""Issue 25: text the browser shows must reach the body.
+"""Issue 25, cases 1 and 2: text the browser shows must reach the body.
 
 Case 1. One character XML cannot hold (U+0001-0008, U+000B, U+000C, U+001B, U+FFFE, U+FFFF), raw or as a
 character reference, anywhere in an article. Before: lxml refused it in the text trafilatura copies, trafilatura
 discarded the page, and the body was stored empty ("the extractor kept nothing"), 10 of 10 pages, exit 0.
+
+Case 2. One stray 0xFF byte in an English UTF-8 page. Before: a page its header or markup did not declare was
+guessed as cp1250 / mac-iceland by charset_normalizer (``cafĂ©``), with no note, stored so and kept so by
+``scrapy reclean``.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import zlib
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from storage.records import compress, content_hash
 from storage.repository import articles, pages
 from tests.crawler.news_site import PARAGRAPHS
 from tests.reliability.conftest import Rows, no_traceback, run
@@ -99,3 +106,56 @@ def test_an_empty_body_while_the_extractor_kept_text_is_an_error_the_record_name
     assert error["message"].startswith("main content lost: the extractor kept ")
     assert "none matched the page's blocks" in error["message"]
     assert err.strip().splitlines() == [f"scrapy clean: {page}: {error['message']}"]
+
+
+#: An English UTF-8 page: a few accented words, and one byte no UTF-8 encoder writes.
+STRAY = (
+    article("Caf\u00e9 society")
+    .replace(
+        b"<p>source", "<p>The caf\u00e9 on the corner reopened, its na\u00efve mural restored.</p><p>source".encode()
+    )
+    .replace(b"corner reopened", b"corner\xff reopened")
+)
+
+
+def test_one_stray_byte_in_a_utf8_page_keeps_it_utf8(site, tmp_path, figures):
+    site.set("/robots.txt", Route(b"", status=404))
+    served = {"/declared.html": "text/html; charset=utf-8", "/undeclared.html": "text/html"}
+    for path, content_type in served.items():
+        site.set(path, Route(STRAY, content_type=content_type))
+    site.set("/", Route(index("Front page", list(served))))
+    db, spool = f"sqlite:///{tmp_path / 'sieve.db'}", tmp_path / "spool"
+    proc = run("crawl", "articles", "-a", f"start_urls={site.url('/')}", "-a", "depth=1", db=db, spool=spool)
+    assert proc.returncode == 0, no_traceback(proc)[-3000:]
+    rows = Rows(db)
+    stored = rows.pages()
+    for path in served:
+        page = stored[path]
+        assert page.encoding == "utf-8", (path, page.encoding)
+        assert page.title == "Caf\u00e9 society" and "na\u00efve mural" in page.raw_text, path
+        assert page.raw_text.count("\ufffd") == 1 and "corner\ufffd reopened" in page.raw_text, path
+        assert zlib.decompress(page.raw_bytes) == STRAY, "the fetched bytes are kept"
+        notes = [m for s, m in rows.errors(path) if s == "decode"]
+        assert notes == ["1 undecodable byte sequence(s) became U+FFFD (decoded as utf-8)"], (path, notes)
+
+    # As the old guess stored the undeclared page: the bytes kept, the text cp1250. reclean decodes them again.
+    garbled = STRAY.decode("cp1250", "replace")
+    with rows.engine.begin() as conn:
+        conn.execute(
+            update(pages)
+            .where(pages.c.url == site.url("/undeclared.html"))
+            .values(raw_html=compress(garbled), encoding="cp1250", content_hash=content_hash(garbled))
+        )
+    out = run("reclean", db=db, spool=spool)
+    assert out.returncode == 0, out.stderr.decode()
+    assert re.search(r"1 decoded again from their bytes", out.stdout.decode()), out.stdout.decode()
+    page = rows.pages()["/undeclared.html"]
+    rows.close()
+    assert page.encoding == "utf-8" and page.title == "Caf\u00e9 society" and "na\u00efve mural" in page.raw_text
+    figures(
+        "one stray 0xFF byte in an English UTF-8 page, declared and undeclared",
+        tried=len(served),
+        survived=len(served),
+        lost=0,
+        note="UTF-8 kept, the byte a U+FFFD counted in the decode note; an old cp1250 decoding put right by reclean",
+    )
