@@ -1,9 +1,12 @@
-"""Plugins for the content-fault cases (issue 25): an extractor whose text the page does not hold."""
+"""Plugins for the content-fault cases (issue 25): an extractor whose text the page does not hold, cleaners
+whose span data no JSON can hold."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
+from cleaners import Cleaner, Page, Span
 from cleaners.document.document import Document
 from cleaners.document.extract import TrafilaturaExtractor
 
@@ -17,3 +20,40 @@ class UnalignedExtractor(TrafilaturaExtractor):
 
     def main_text(self, doc: Document, **overrides: Any) -> str:
         return super().main_text(doc, **overrides).upper()
+
+
+class _DataCleaner(Cleaner):
+    """Claims the line holding ``marker`` as boilerplate, with ``data`` no JSON can hold."""
+
+    label = "boilerplate"
+    marker = ""
+
+    def value(self) -> Any:
+        raise NotImplementedError
+
+    def find(self, page: Page) -> Iterator[Span]:
+        at = page.text.find(self.marker)
+        if at >= 0:
+            end = page.text.find("\n", at)
+            yield self.span(at, len(page.text) if end < 0 else end, "test.bad-data", value=self.value())
+
+
+class BytesDataCleaner(_DataCleaner):
+    marker = "Promo for bytes"
+
+    def value(self) -> Any:
+        return b"\x00\xffraw"
+
+
+class ObjectDataCleaner(_DataCleaner):
+    marker = "Promo for objects"
+
+    def value(self) -> Any:
+        return object()
+
+
+class NaNDataCleaner(_DataCleaner):
+    marker = "Promo for numbers"
+
+    def value(self) -> Any:
+        return [1.0, float("nan")]

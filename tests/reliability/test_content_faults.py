@@ -159,3 +159,65 @@ def test_one_stray_byte_in_a_utf8_page_keeps_it_utf8(site, tmp_path, figures):
         lost=0,
         note="UTF-8 kept, the byte a U+FFFD counted in the decode note; an old cp1250 decoding put right by reclean",
     )
+
+
+#: Case 11: plugins whose span data no JSON can hold (bytes, an object, a NaN).
+DATA_PLUGINS = [f"tests.reliability.content_plugins.{name}DataCleaner" for name in ("Bytes", "Object", "NaN")]
+
+
+def _refuse_constant(name: str) -> None:
+    raise AssertionError(f"a bare {name} in the JSON output")
+
+
+def data_pages(folder):
+    folder.mkdir()
+    for i in (1, 2):
+        extra = "".join(f"<p>Promo for {w}: subscribe to page {i} today.</p>" for w in ("bytes", "objects", "numbers"))
+        (folder / f"p{i}.html").write_bytes(article(f"Data story {i}", extra_body=extra))
+    return folder
+
+
+def test_span_data_that_is_not_json_is_rejected_with_the_plugins_name(tmp_path, figures):
+    """Before: a traceback and 0 of 2 records for bytes or object(); a bare NaN in the output for a NaN."""
+    folder = data_pages(tmp_path / "pages")
+    cleaners = json.dumps(dict.fromkeys(DATA_PLUGINS, 900))
+    out = tmp_path / "out.jsonl"
+    proc = run("clean", str(folder), "-o", str(out), "-s", f"CLEANERS={cleaners}", db="sqlite://", spool=tmp_path)
+    err = no_traceback(proc)
+    assert proc.returncode == 0, err
+    records = [json.loads(line, parse_constant=_refuse_constant) for line in out.read_text("utf-8").splitlines()]
+    assert len(records) == 2
+    for record in records:
+        errors = {e["cleaner"]: e["message"] for e in record["errors"] if e["stage"] == "clean"}
+        assert set(errors) == set(DATA_PLUGINS), record["errors"]
+        assert "bytes" in errors[DATA_PLUGINS[0]] and "object" in errors[DATA_PLUGINS[1]]
+        assert "nan" in errors[DATA_PLUGINS[2]]
+        assert all(m.startswith("span data") and m.endswith("; dropped") for m in errors.values()), errors
+        assert not [s for s in record["segments"] if s["cleaner"] in DATA_PLUGINS], "the bad spans are dropped"
+        assert "Promo for numbers" in record["body"] and record["source"] == "Example Wire", "the rest stays"
+    for plugin in DATA_PLUGINS:
+        assert err.count(f"cleaner {plugin}: span data") == 2, err
+    figures(
+        "a plugin's span data holding bytes, object() or NaN, `scrapy clean` of 2 pages",
+        tried=2,
+        survived=len(records),
+        lost=2 - len(records),
+        note="the span dropped, a clean error naming the plugin; no bare NaN",
+    )
+
+
+def test_span_data_that_is_not_json_costs_a_crawl_nothing_but_the_span(tmp_path):
+    folder = data_pages(tmp_path / "pages")
+    cleaners = json.dumps(dict.fromkeys(DATA_PLUGINS, 900))
+    db = f"sqlite:///{tmp_path / 'sieve.db'}"
+    proc = run("crawl", "fixtures", "-a", f"path={folder}", "-s", f"CLEANERS={cleaners}", db=db, spool=tmp_path / "s")
+    log = no_traceback(proc)
+    assert proc.returncode == 0, log[-3000:]
+    rows = Rows(db)
+    stored = rows.pages()
+    assert len(stored) == 2 and all(row.article_id for row in stored.values()), stored
+    for path in stored:
+        cleaned = [m for s, m in rows.errors(path) if s == "clean"]
+        assert len(cleaned) == 3 and all(m.startswith("span data") for m in cleaned), cleaned
+    rows.close()
+    assert not list((tmp_path / "s").glob("*.jsonl")), "nothing spooled"
