@@ -6,6 +6,7 @@ import bisect
 import hashlib
 import json
 import logging
+import math
 import time
 import traceback
 from collections.abc import Mapping, Sequence
@@ -292,6 +293,8 @@ class CleanerChain:
                     problem = f"offsets ({span.start!r:.20}, {span.end!r:.20}) are not integers"
                 elif not (0 <= span.start <= span.end <= len(text)):
                     problem = f"({span.start}, {span.end}) is out of bounds 0..{len(text)}"
+                elif (bad := data_problem(span.data)) is not None:
+                    problem = bad
                 else:
                     s, e = trim(text, span.start, span.end)
                     if s == e:
@@ -307,6 +310,48 @@ class CleanerChain:
                 added += 1
             inc(f"cleaners/{path}/spans", added)
         return CleanResult(text, page.spans, errors, page.main)
+
+
+#: Span data nested deeper than this is refused (a structure that holds itself would never end).
+MAX_DATA_DEPTH = 32
+
+
+def data_problem(data: object) -> str | None:
+    """Why a span's ``data`` cannot go into a record, or None when it can.
+
+    Records are JSON (``scrapy clean``'s output, the spool, the database's segment data): ``data`` must be a
+    mapping of strings to strings, numbers, booleans, None, lists and mappings of the same. A NaN or infinity
+    is refused too: ``json.dumps`` writes it as a bare ``NaN``, which no JSON reader accepts.
+    """
+    if data is None:
+        return None
+    if not isinstance(data, Mapping):
+        return f"data is {type(data).__name__}, not a mapping"
+    return _json_problem(data, "data", 0) if data else None
+
+
+def _json_problem(value: object, where: str, depth: int) -> str | None:
+    if value is None or isinstance(value, (str, bool, int)):
+        return None
+    if isinstance(value, float):
+        return None if math.isfinite(value) else f"{where} is {value!r}, which JSON cannot hold"
+    if depth >= MAX_DATA_DEPTH:
+        return f"{where} is nested deeper than {MAX_DATA_DEPTH} levels"
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            if not isinstance(key, str):
+                return f"{where} has a key {key!r:.40} that is not a string"
+            problem = _json_problem(item, f"{where}[{key!r:.40}]", depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    if isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            problem = _json_problem(item, f"{where}[{i}]", depth + 1)
+            if problem is not None:
+                return problem
+        return None
+    return f"{where} is {type(value).__name__} {value!r:.40}, which JSON cannot hold"
 
 
 def enabled_paths(settings: BaseSettings) -> list[str]:

@@ -95,9 +95,17 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
     if is_blank(text):
         raise ExtractionError("no visible text in the HTML")
     flags = extractor.main_flags(doc, text, blocks)
-    errors = [error_record(MAIN_CONTENT_STAGE, note) for note in getattr(flags, "notes", ())]
+    errors = [error_record(DECODE_STAGE, mapped_note(doc.mapped))] if doc.mapped else []
+    errors += [error_record(MAIN_CONTENT_STAGE, note) for note in getattr(flags, "notes", ())]
     if not any(flags):
-        errors.append(error_record("extract", "no main content found: the extractor kept nothing, the body is empty"))
+        unaligned = getattr(flags, "unaligned", 0)
+        message = (
+            f"main content lost: the extractor kept {unaligned} characters of text but none matched"
+            " the page's blocks, the body is empty"
+            if unaligned
+            else "no main content found: the extractor kept nothing, the body is empty"
+        )
+        errors.append(error_record("extract", message))
     declared = doc.declared
     title = declared.title or doc.searched.title
     page = Page(
@@ -110,6 +118,14 @@ def document_page(doc: Document, extractor: Extractor) -> tuple[Page, list[dict[
         base_url=doc.base_url,
     )
     return page, errors
+
+
+def mapped_note(count: int) -> str:
+    """The note on a page whose HTML held characters XML cannot hold (:func:`cleaners.document.parse.xml_safe`)."""
+    return (
+        f"{count} control or non-character(s) XML cannot hold (U+0001-U+001F but tab and line breaks, U+FFFE, U+FFFF)"
+        " mapped before parsing: vertical tab and form feed to a space, the others to U+FFFD"
+    )
 
 
 @dataclass

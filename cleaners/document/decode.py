@@ -58,13 +58,39 @@ def decode_text(data: bytes, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     return text
 
 
+def utf8_evidence(data: bytes) -> tuple[int, int]:
+    """``(undecodable sequences, multi-byte characters)`` of ``data`` read as UTF-8.
+
+    A U+FFFD the page itself holds (``EF BF BD``) is neither.
+    """
+    text = data.decode("utf-8", "replace")
+    own = data.count(b"\xef\xbf\xbd")
+    replaced = text.count("\ufffd")
+    return replaced - own, sum(1 for ch in text if ch > "\x7f") - replaced
+
+
+def mostly_utf8(data: bytes) -> bool:
+    """Whether bytes that are not strict UTF-8 are UTF-8 with a few stray bytes all the same.
+
+    Valid multi-byte sequences almost never happen by chance in legacy text, so a page that has them and few
+    failures (:data:`MAX_STRAY`, or one per :data:`STRAY_RATIO` characters) is UTF-8; a legacy charset would
+    turn each of those characters into two or three of mojibake. Without a single multi-byte character there
+    is no evidence, and a single-byte guess decodes a lone ``0xE9`` as the ``é`` it likely is.
+    """
+    bad, multibyte = utf8_evidence(data)
+    return multibyte > 0 and (bad <= MAX_STRAY or bad * STRAY_RATIO <= multibyte)
+
+
 def _guess_encoding(data: bytes) -> str | None:
-    """Strict UTF-8 first: charset_normalizer reads mostly-English UTF-8 with a little Arabic as cp1250."""
+    """UTF-8 first, strict or nearly: charset_normalizer reads mostly-English UTF-8 with a little Arabic, or
+    with one stray byte, as cp1250."""
     try:
         data.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError:
         pass
+    if mostly_utf8(data):
+        return "utf-8"
     from charset_normalizer import from_bytes
 
     best = from_bytes(data[:262144]).best()

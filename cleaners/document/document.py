@@ -19,7 +19,7 @@ import lxml.html
 
 from cleaners.document.linearise import Block, linearise
 from cleaners.document.metadata import Metadata, declared_metadata, jsonld_objects, searched_metadata
-from cleaners.document.parse import parse_html
+from cleaners.document.parse import parse_html, xml_safe
 from cleaners.urls import host_of, is_http
 
 _LANG_RE = re.compile(r"^[A-Za-z]{2,3}")
@@ -38,11 +38,16 @@ class Document:
         self.tree = tree
         self.url = own_url(tree, url)
         self.domain = host_of(self.url)
+        #: Characters XML cannot hold that the page's HTML held, mapped before parsing (:func:`xml_safe`).
+        self.mapped = 0
 
     @classmethod
     def parse(cls, html: str, url: str | None = None) -> Document:
         """Parse ``html`` (raises ``ExtractionError`` for markup that cannot be parsed)."""
-        return cls(parse_html(html), url)
+        html, mapped = xml_safe(html)
+        doc = cls(parse_html(html), url)
+        doc.mapped = mapped
+        return doc
 
     @cached_property
     def base_url(self) -> str | None:

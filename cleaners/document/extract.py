@@ -12,6 +12,7 @@ off: what it keeps twice, the page has twice.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +106,9 @@ class TrafilaturaExtractor:
         """
         if any(b.marked for b in blocks):
             return [b.marked for b in blocks]
-        flags = without_navigation(text, blocks, main_flags(text, blocks, self.main_text(doc)))
+        extracted = self.main_text(doc)
+        aligned = main_flags(text, blocks, extracted)
+        flags = without_navigation(text, blocks, aligned)
         share = prose_share(text, blocks, flags) if self.fallback and self.options.get("fast") else 1.0
         if share < self.fallback:
             fuller = without_navigation(text, blocks, main_flags(text, blocks, self.main_text(doc, fast=False)))
@@ -119,15 +122,27 @@ class TrafilaturaExtractor:
         if self.recover:
             notes = flags.notes if isinstance(flags, MainFlags) else []
             flags = MainFlags(recover_prose(text, blocks, flags), notes)
+        if not any(flags) and not any(aligned) and _WORD_RE.search(extracted):
+            # The extractor kept text that no block of the page matched: an empty body here is a loss, not a
+            # page without an article, and the record must say which.
+            notes = flags.notes if isinstance(flags, MainFlags) else []
+            flags = MainFlags(flags, notes, unaligned=len(extracted))
         return flags
 
 
-class MainFlags(list[bool]):
-    """Main-content flags with notes on how they were decided (the record's ``main-content`` entries)."""
+_WORD_RE = re.compile(r"\w")
 
-    def __init__(self, flags: Sequence[bool], notes: Sequence[str] = ()) -> None:
+
+class MainFlags(list[bool]):
+    """Main-content flags with notes on how they were decided (the record's ``main-content`` entries).
+
+    ``unaligned``: characters of text the extractor kept that matched no block (the flags are then all False).
+    """
+
+    def __init__(self, flags: Sequence[bool], notes: Sequence[str] = (), *, unaligned: int = 0) -> None:
         super().__init__(flags)
         self.notes = list(notes)
+        self.unaligned = unaligned
 
 
 #: The fuller extraction must keep this share of the prose the first one kept: more of the same article, not

@@ -25,10 +25,52 @@ def _parser() -> lxml.html.HTMLParser:
     return parser
 
 
+#: Characters XML 1.0 cannot hold (NUL and lone surrogates are dealt with on their own). lxml refuses them in
+#: any text it is handed, and trafilatura builds new elements from the page's text, so one of them anywhere in
+#: an article made trafilatura discard the whole article.
+_XML_ILLEGAL_RE = re.compile("[\x01-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+#: The same characters written as numeric character references (``&#x0b;``, ``&#11``): the parser decodes them.
+_CHAR_REF_RE = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,6})|0*([0-9]{1,7}));?")
+#: Vertical tab and form feed are white space (a browser lays them out as such, Word pastes VT as a line break);
+#: every other one becomes U+FFFD, one character for one, as NUL does in stored text.
+_WHITE = frozenset({0x0B, 0x0C})
+
+
+def _mapped(code: int) -> str:
+    return " " if code in _WHITE else "\ufffd"
+
+
+def xml_safe(html: str) -> tuple[str, int]:
+    """``html`` with the characters XML cannot hold, raw or as references, mapped; and how many were.
+
+    A raw character becomes one character, so text offsets hold; a reference becomes the character it maps to.
+    The common page holds none and costs two scans.
+    """
+    count = 0
+    if _XML_ILLEGAL_RE.search(html) is not None:
+        html, count = _XML_ILLEGAL_RE.subn(lambda m: _mapped(ord(m.group())), html)
+    if "&#" not in html:
+        return html, count
+    refs = 0
+
+    def ref(match: re.Match[str]) -> str:
+        nonlocal refs
+        hexa, dec = match.groups()
+        code = int(hexa, 16) if hexa else int(dec)
+        if code > 0x10FFFF or _XML_ILLEGAL_RE.match(chr(code)) is None:
+            return match.group()
+        refs += 1
+        return _mapped(code)
+
+    html = _CHAR_REF_RE.sub(ref, html)
+    return html, count + refs
+
+
 def parse_html(html: str) -> lxml.html.HtmlElement:
     """Parse hostile or malformed HTML without raising from inside lxml."""
     if "\x00" in html:
         html = html.replace("\x00", "")
+    html, _ = xml_safe(html)
     # lxml refuses str input that carries an XML encoding declaration.
     html = re.sub(r"^\s*<\?xml[^>]{0,200}\?>", "", html, count=1)
     html = defuse_attribute_floods(html)  # 100k attributes in one tag would take libxml2 minutes
