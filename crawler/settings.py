@@ -78,7 +78,17 @@ EXTENSIONS = {"crawler.extensions.CrawlSummary": 500}
 ADDONS = {"crawler.frontier.addon.FrontierAddon": 0, "crawler.addons.SkipDisabledExtensions": 0}
 # Failed fetches are rows: every request gets the spider's `fetch_failed` errback (HTTP 4xx/5xx, timeouts, DNS,
 # cut-offs), and responses that reach a callback are counted (crawler/fetching/failures.py).
-SPIDER_MIDDLEWARES = {"crawler.fetching.failures.FetchOutcomes": 60}
+SPIDER_MIDDLEWARES = {
+    "crawler.fetching.failures.FetchOutcomes": 60,
+    # Every request's URL without credentials, session ids or tracking parameters (crawler/fetching/hygiene.py).
+    "crawler.fetching.hygiene.CanonicalRequests": 70,
+}
+# At most this many requests downloaded per site (robots.txt aside), for copies no parameter list catches; 0: no cap.
+SIEVE_SITE_MAX_PAGES = 0
+# Sitemap indexes nest and list sitemaps without end: sub-sitemaps are followed this many indexes deep, and this
+# many in all per crawl (a seed sitemap is not counted); the rest are counted as sieve/sitemaps/over_limit.
+SIEVE_SITEMAP_MAX_DEPTH = 3
+SIEVE_SITEMAP_MAX_COUNT = 1000
 # JOBDIR crawls resume after any stop, kill -9 included: the scheduler keeps a ledger of requests in JOBDIR and
 # marks one done only once its pages are committed or spooled (crawler/jobstate/). Without JOBDIR, Scrapy's own.
 # (It replaces Scrapy's default DUPEFILTER_CLASS itself: "seen" lives in the ledger, not requests.seen.)
@@ -87,6 +97,7 @@ SCHEDULER = "crawler.jobstate.scheduler.LedgerScheduler"
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
     "crawler.fetching.robots.Rfc9309RobotsTxtMiddleware": 100,
+    "crawler.fetching.hygiene.SitePageCap": 110,
 }
 # Development cache: -s HTTPCACHE_ENABLED=1
 HTTPCACHE_ENABLED = False

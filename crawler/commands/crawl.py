@@ -116,6 +116,30 @@ def check_settings(settings: Settings) -> None:
         chain.close()
     if any(issubclass(cls, DatabasePipeline) for cls in pipelines):
         check_database_url(settings)
+    if settings.get("SIEVE_REDIS_URL"):
+        check_frontier(settings["SIEVE_REDIS_URL"])
+
+
+def check_frontier(url: str) -> None:
+    """A Redis frontier that cannot be reached at start is one line and exit status 1, not a crawl's tracebacks.
+
+    A frontier that goes away later is the worker's to survive (crawler/frontier/worker.py); at start there
+    is nothing to crawl from. The message names the host, never the URL (it may hold a password).
+    """
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=5, socket_timeout=5)
+    except ValueError as exc:
+        raise CommandError(f"SIEVE_REDIS_URL is not a Redis URL: {exc}") from None
+    kwargs = client.connection_pool.connection_kwargs
+    where = kwargs.get("path") or f"{kwargs.get('host')}:{kwargs.get('port')}"
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        raise CommandError(f"the Redis frontier at {where} cannot be reached: {exc}", EXIT_FAILED) from None
+    finally:
+        client.close()
 
 
 def enabled_classes(settings: BaseSettings, name: str) -> list[type]:

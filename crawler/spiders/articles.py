@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Iterable, Iterator
@@ -13,12 +14,13 @@ from scrapy.exceptions import CloseSpider
 from scrapy.http import HtmlResponse, Response
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
+from scrapy.utils.sitemap import Sitemap
 from twisted.python.failure import Failure
 
-from cleaners.urls import HTTP, host_of, in_domains
+from cleaners.urls import HTTP, host_of, in_domains, site_of
 from crawler.fetching.failures import failure_item
 from crawler.fetching.local import file_item, file_requests, path_problem
-from crawler.fetching.responses import HTML_TYPES, header, html_item, media_type
+from crawler.fetching.responses import HTML_TYPES, fetch_error, header, html_item, media_type
 from crawler.items import PageItem
 
 logger = logging.getLogger(__name__)
@@ -29,6 +31,8 @@ HOPS = "sieve_hops"
 MAX_HOPS = "sieve_max_hops"
 #: Set on a sitemap or feed entry's request: the site lists the page as content (``PageItem.listed``).
 LISTED = "sieve_listed"
+#: Sitemap indexes between a seed sitemap and this one, in request meta (``SIEVE_SITEMAP_MAX_DEPTH``).
+SITEMAP_DEPTH = "sieve_sitemap_depth"
 
 
 def flag_arg(value: str | bool | None) -> bool:
@@ -117,6 +121,8 @@ class ArticlesSpider(SitemapSpider):
         if not getattr(self, "allowed_domains", None):
             seeds = self.start_urls + self.sitemap_urls + self.feed_urls
             self.allowed_domains = sorted({h for h in map(host_of, seeds) if h})
+        #: (site, digest of the bytes) -> digest of the first URL, of each HTML page fetched (:meth:`seen_before`).
+        self.page_digests: dict[tuple[str, bytes], bytes] = {}
         #: Why the arguments are unusable; start() logs it and closes the spider (no traceback).
         self.arg_error: str | None = None
         try:
@@ -201,6 +207,72 @@ class ArticlesSpider(SitemapSpider):
         async for request in super().start():  # the sitemaps, through SitemapSpider
             yield request
 
+    # Scrapy types it as requests only; a callback may yield items too (the row of a sitemap that is none).
+    def _parse_sitemap(self, response: Response) -> Iterator[Request | PageItem]:  # type: ignore[override]
+        """A sitemap, a sitemap index or robots.txt (Scrapy's parsing), within the limits of sitemaps to follow.
+
+        An index can name sitemaps without end (each one another index), so
+        sub-sitemaps are followed ``SIEVE_SITEMAP_MAX_DEPTH`` indexes deep and
+        ``SIEVE_SITEMAP_MAX_COUNT`` in all per crawl; those past a limit are
+        counted (``sieve/sitemaps/over_limit``) and logged once. A response that
+        is no sitemap at all (binary, HTML, empty) is a row with a fetch error,
+        where Scrapy logs a warning or raises.
+        """
+        depth = response.meta.get(SITEMAP_DEPTH, 0) if response.request is not None else 0
+        settings = self.crawler.settings
+        max_depth, max_count = settings.getint("SIEVE_SITEMAP_MAX_DEPTH"), settings.getint("SIEVE_SITEMAP_MAX_COUNT")
+        for request in self._sitemap_requests(response):
+            if isinstance(request, PageItem) or request.callback != self._parse_sitemap:  # a row, an entry
+                yield request
+                continue
+            followed = self.crawler.stats.get_value("sieve/sitemaps/followed", 0)
+            if depth + 1 > max_depth or followed >= max_count:
+                if not self.crawler.stats.get_value("sieve/sitemaps/over_limit"):
+                    logger.warning(
+                        "sitemap %s not followed: past SIEVE_SITEMAP_MAX_DEPTH=%d or SIEVE_SITEMAP_MAX_COUNT=%d "
+                        "(the other sitemaps past them are counted as sieve/sitemaps/over_limit)",
+                        request.url,
+                        max_depth,
+                        max_count,
+                    )
+                self.crawler.stats.inc_value("sieve/sitemaps/over_limit")
+                continue
+            self.crawler.stats.inc_value("sieve/sitemaps/followed")
+            yield request.replace(meta={**request.meta, SITEMAP_DEPTH: depth + 1})
+
+    def _sitemap_requests(self, response: Response) -> Iterable[Request | PageItem]:
+        """Scrapy's requests of a sitemap, an index or robots.txt; a row for a response that is no sitemap."""
+        if response.url.endswith("/robots.txt"):
+            return super()._parse_sitemap(response)
+        body = self._get_sitemap_body(response)
+        content_type = header(response, "Content-Type") or "no Content-Type"
+        sitemap, problem = None, None
+        if not body:
+            problem = f"{len(response.body)} bytes of {content_type} that are neither XML nor gzip"
+        else:
+            try:
+                sitemap = Sitemap(body)
+            except (StopIteration, ValueError, SyntaxError) as exc:  # lxml's XMLSyntaxError is a SyntaxError
+                problem = f"{content_type} that does not parse as XML ({type(exc).__name__})"
+        if sitemap is not None and sitemap.type == "sitemapindex":
+            locs = self._get_urls_from_sitemapindex(self.sitemap_filter(sitemap))
+            return [Request(loc, callback=self._parse_sitemap) for loc in locs]
+        if sitemap is not None and sitemap.type == "urlset":
+            pairs = self._get_urls_and_callbacks_from_urlset(self.sitemap_filter(sitemap))
+            return [Request(loc, callback=callback) for loc, callback in pairs]
+        if sitemap is not None:
+            problem = f"a <{sitemap.type}> document ({content_type}), not <urlset> or <sitemapindex>"
+        self.crawler.stats.inc_value("sieve/sitemaps/invalid")
+        logger.warning("not a sitemap %s: %s", response.url, problem)
+        item = fetch_error(
+            response.url,
+            f"not a sitemap: {problem}",
+            error_class="InvalidSitemap",
+            status=response.status,
+            content_type=header(response, "Content-Type"),
+        )
+        return [item]
+
     def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterator[dict[str, Any]]:
         for entry in entries:
             loc = (entry.get("loc") or "").strip()
@@ -253,6 +325,10 @@ class ArticlesSpider(SitemapSpider):
             stats.inc_value("sieve/skipped/not_html")
             logger.info("skipped %s: %s is not HTML", response.url, content_type or "no Content-Type")
             return
+        if self.seen_before(response):
+            stats.inc_value("sieve/skipped/duplicate_content")
+            logger.info("skipped %s: the same bytes as a page of its site fetched before", response.url)
+            return
         item = html_item(response, self.max_bytes)
         if item.content is None:  # too large or undecodable: recorded as a fetch error
             yield item
@@ -262,6 +338,20 @@ class ArticlesSpider(SitemapSpider):
         item.article_pattern = self.article_re.pattern if self.article_re is not None else None
         item.listed = bool(response.meta.get(LISTED)) and not response.meta.get(HOPS)
         yield item
+
+    def seen_before(self, response: Response) -> bool:
+        """The response's bytes are those of a page of the same site this crawl fetched under another URL.
+
+        A copy under a URL canonicalisation cannot recognise (a parameter no
+        list names, ``/index.html`` beside ``/``) is neither stored again nor
+        learned from again: its links are the ones already followed. Digests
+        (24 bytes a page) are kept per process: a resumed JOBDIR crawl or
+        another frontier worker may fetch a copy once more.
+        """
+        digest = hashlib.blake2b(response.body, digest_size=16, person=b"sieve-page").digest()
+        url = hashlib.blake2b(response.url.encode(), digest_size=8).digest()
+        first = self.page_digests.setdefault((site_of(response.url), digest), url)
+        return first != url  # the same URL again (a retry, a resumed lease) is no copy
 
     def parse_sitemap_entry(self, response: Response) -> Iterator[Request | PageItem]:
         """A sitemap entry (``SitemapSpider`` makes its request, without meta): a seed page of ``entry_depth`` hops."""

@@ -116,7 +116,7 @@ def test_links_followed_are_http_on_the_start_domain_and_within_depth():
 
 def followed(spider: ArticlesSpider, url: str, meta: dict | None = None) -> list[tuple[str, int, int]]:
     """(url, hops, max hops) of the links ``spider`` follows from an index page at ``url`` fetched with ``meta``."""
-    page = index_page("Front", ["/news/1.html"])
+    page = index_page(f"Front of {url}", ["/news/1.html"])  # a page of its own: the same bytes are a copy
     return [
         (r.url, r.meta[HOPS], r.meta[MAX_HOPS])
         for r in spider.parse_page(html(url, page, meta))
