@@ -6,8 +6,9 @@ When it fails, the question is whose fault it was:
 - the database's (it is down, locked or full: an ``OperationalError`` or a
   lost connection): nothing more is tried; the caller spools what is left;
 - an item's (a NUL PostgreSQL refuses, a lone surrogate UTF-8 cannot
-  encode, a value too long for its column, a value of the wrong type from a
-  plugin): the batch is retried one item a transaction, and an item that
+  encode, a value too long for its column or its index, a value of the wrong
+  type from a plugin; told by its SQLSTATE class, not its DBAPI class): the
+  batch is retried one item a transaction, and an item that
   still fails is tried again sanitised (NUL and lone surrogates replaced,
   the fact recorded), then as a bare page row carrying its ``store`` error.
   Only an item not even that can store is handed back as unstorable, for
@@ -57,11 +58,25 @@ class BatchResult:
     down: str | None = None
 
 
+#: SQLSTATE classes that name a row's fault, whatever DBAPI class the driver maps them to: data exceptions (22),
+#: integrity violations (23) and program limits (54: "index row size exceeds btree maximum" for a 4 KB URL, which
+#: psycopg raises as an ``OperationalError``). Retried item by item, they cost only the row that caused them.
+ROW_FAULT_SQLSTATE_CLASSES = frozenset({"22", "23", "54"})
+
+
 def database_failed(exc: BaseException) -> bool:
     """Whether ``exc`` is the database's failure (down, locked, full) rather than one item's."""
-    if isinstance(exc, (OperationalError, DisconnectionError)):
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
         return True
-    return isinstance(exc, DBAPIError) and exc.connection_invalidated
+    if _sqlstate(exc)[:2] in ROW_FAULT_SQLSTATE_CLASSES:
+        return False
+    return isinstance(exc, (OperationalError, DisconnectionError))
+
+
+def _sqlstate(exc: BaseException) -> str:
+    """The driver's SQLSTATE for ``exc`` (psycopg's ``sqlstate``), or "" when it has none (SQLite)."""
+    code = getattr(getattr(exc, "orig", None), "sqlstate", None)
+    return code if isinstance(code, str) else ""
 
 
 def _write(engine: Engine, items: Sequence[Mapping[str, Any]]) -> WriteCounts:

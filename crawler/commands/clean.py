@@ -85,10 +85,14 @@ class Command(SieveCommand):
         except BrokenPipeError:
             raise
         except OSError as exc:
+            out.discard()  # a half-written output never replaces the file of an earlier run
             self.fail(f"cannot write {opts.output or 'stdout'}: {exc.strerror or exc}")
         finally:
             run.close()
-            out.close()  # also after Ctrl-C: what was written stays, and a .json array is closed
+            try:
+                out.close()  # also after Ctrl-C: the pages cleaned so far, a .json array closed
+            except OSError as exc:
+                self.fail(f"cannot write {opts.output}: {exc.strerror or exc}")
         if failed:
             self.exitcode = EXIT_BAD_PAGE
 

@@ -242,7 +242,12 @@ def test_ctrl_c_in_scrapy_clean_keeps_what_was_written(tmp_path, suffix):
         cwd=ROOT, stderr=subprocess.PIPE,
     ))  # fmt: skip
     deadline = time.monotonic() + TIMEOUT
-    while not (out.exists() and out.read_text(encoding="utf-8").count('"path": ') >= 2):  # two records written
+
+    def written() -> int:  # records so far: a run writes to a temporary file beside ``out``, renamed at its end
+        temps = tmp_path.glob(f".{out.name}.*")
+        return max((p.read_text(encoding="utf-8").count('"path": ') for p in temps), default=0)
+
+    while written() < 2:  # two records written
         assert proc.poll() is None and time.monotonic() < deadline, "the run ended before it could be interrupted"
         time.sleep(0.05)
     proc.send_signal(signal.SIGINT)

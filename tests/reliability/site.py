@@ -22,6 +22,7 @@ class Route:
     content_type: str = HTML
     delay: float = 0.0
     drop: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -96,6 +97,8 @@ def serve(site: Site) -> ThreadingHTTPServer:
                 self.send_response(route.status)
                 self.send_header("Content-Type", route.content_type)
                 self.send_header("Content-Length", str(len(route.body)))
+                for name, value in route.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(route.body)
             except (BrokenPipeError, ConnectionResetError):  # the crawler gave up (timeout, size cut-off)
