@@ -100,7 +100,8 @@ def test_crawl_records_the_encoding_of_each_page(tmp_path):
     server, thread = serve(site)
     try:
         for name, (body, content_type, _, _) in CASES.items():
-            site.pages[f"/enc/{name}.html"] = (content_type, body)
+            # Distinct bytes per URL: the same bytes under two URLs are one page's copy, fetched once.
+            site.pages[f"/enc/{name}.html"] = (content_type, body + f"<!-- {name} -->".encode())
         urls = ",".join(site.url(f"/enc/{name}.html") for name in CASES)
         out = tmp_path / "out.jsonl"
         proc = run_scrapy(
