@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from cleaners.api import Sieve
 from cleaners.builtin.related import RelatedLinksCleaner
 from cleaners.page import Page
 
@@ -14,6 +15,16 @@ def run(text: str, links: dict[str, str] | None = None):
     return spans, [
         (s.data.get("title"), s.data.get("published"), s.data.get("url")) for s in spans if "title" in s.data
     ]
+
+
+def article(sentence: str, headline: str, n: int = 30) -> str:
+    """An ``<article>`` of ``n`` numbered sentences: prose enough for the extractor to take it as the article."""
+    prose = " ".join(sentence.format(i) for i in range(n))
+    return f"<article><h1>{headline}</h1><p>{prose}</p></article>"
+
+
+def related_titles(html: str, url: str) -> list[str]:
+    return [item["title"] for item in Sieve().clean(html, url=url).related_links]
 
 
 def test_glued_run_stamp_first_gives_each_headline_its_preceding_time():
@@ -107,10 +118,7 @@ def test_a_header_word_alone_without_headlines_stays_body():
 
 
 def test_cards_that_open_with_a_kicker_keep_their_headlines_under_the_header():
-    from cleaners.api import Sieve
-
     sentence = "The council met for the {}th time on Tuesday and agreed to study the budget again."
-    prose = " ".join(sentence.format(n) for n in range(30))
     cards = "".join(
         f'<li><div>Opinion</div><div>Columnists</div><h3><a href="/opinion/{slug}-{n}.html">{title}</a></h3>'
         f"<div>{n} hrs ago</div></li>"
@@ -124,7 +132,7 @@ def test_cards_that_open_with_a_kicker_keep_their_headlines_under_the_header():
         )
     )
     html = (
-        f"<html><body><article><h1>The council meets again</h1><p>{prose}</p></article>"
+        f"<html><body>{article(sentence, 'The council meets again')}"
         f"<section><h2>More Opinion</h2><ul>{cards}</ul></section>"
         "<footer><p>Contact us</p></footer></body></html>"
     )
@@ -138,10 +146,7 @@ def test_cards_that_open_with_a_kicker_keep_their_headlines_under_the_header():
 
 
 def test_div_cards_with_a_date_and_a_picture_link_give_one_item_each_and_stop_at_the_next_widget():
-    from cleaners.api import Sieve
-
     sentence = "The survey found that {} of the city's bridges need repairs within the next ten years."
-    prose = " ".join(sentence.format(n) for n in range(30))
     stories = [
         ("/bridges/one-20251212/", "String theory inspires a brilliant new proof", "December 12, 2025"),
         ("/groups/two-20251203/", "What are the groups that shape symmetry", "December 3, 2025"),
@@ -154,15 +159,16 @@ def test_div_cards_with_a_date_and_a_picture_link_give_one_item_each_and_stop_at
         for n, ((url, title, date), topic) in enumerate(zip(stories, topics, strict=True))
     )
     html = (
-        f"<html><body><article><h1>Bridges need repairs</h1><p>{prose}</p></article>"
+        f"<html><body>{article(sentence, 'Bridges need repairs')}"
         f"<section><h2>Also in Mathematics</h2>{cards}</section>"
         '<section><h2><a href="/popular/">Most read</a></h2>'
         '<div><a href="/city/popular-story-one-123/">A popular story about the harbour front</a></div>'
         '<div><a href="/city/popular-story-two-456/">Another popular story about the new tram line</a></div>'
         "</section></body></html>"
     )
-    result = Sieve().clean(html, url="https://mag.example/city/bridges-need-repairs-20251215/")
-    assert [item["title"] for item in result.related_links] == [title for _, title, _ in stories]
+    assert related_titles(html, url="https://mag.example/city/bridges-need-repairs-20251215/") == [
+        title for _, title, _ in stories
+    ]
 
 
 @pytest.mark.parametrize(
@@ -178,10 +184,7 @@ def test_div_cards_with_a_date_and_a_picture_link_give_one_item_each_and_stop_at
     ],
 )
 def test_headers_in_other_languages_and_kickers_that_link_their_own_story(header: str):
-    from cleaners.api import Sieve
-
     sentence = "Характеристики бега можно увеличить за счет кодов {} и стандартная скорость растёт."
-    prose = " ".join(sentence.format(n) for n in range(40))
     titles = [
         "Где находится самое почетное место в юрте",
         "Тарасун – молочная бурятская водка",
@@ -192,26 +195,19 @@ def test_headers_in_other_languages_and_kickers_that_link_their_own_story(header
         f'<h3><a href="/story-{n}-slug-words/">{title}</a></h3></div>'
         for n, title in enumerate(titles)
     )
-    article = f"<article><h1>Коды</h1><p>{prose}</p></article>"
-    html = f"<html><body>{article}<section><h2>{header}</h2>{cards}</section></body></html>"
-    result = Sieve().clean(html, url="https://site.example/kody-bega-slug-words/")
-    assert [item["title"] for item in result.related_links] == titles
+    html = f"<html><body>{article(sentence, 'Коды', 40)}<section><h2>{header}</h2>{cards}</section></body></html>"
+    assert related_titles(html, url="https://site.example/kody-bega-slug-words/") == titles
 
 
 def test_a_list_of_stories_on_other_sites_is_a_network_widget_not_related():
-    from cleaners.api import Sieve
-
     sentence = "The studio renewed the series for a third season, {} months after the second one ended."
-    prose = " ".join(sentence.format(n) for n in range(30))
 
     def page(hrefs: list[str]) -> str:
         cards = "".join(
             f'<li><a href="{href}">Another story headline about the winter season number {n}</a></li>'
             for n, href in enumerate(hrefs)
         )
-        return (
-            f"<html><body><article><h1>Renewed</h1><p>{prose}</p></article><h2>You may also like</h2><ul>{cards}</ul>"
-        )
+        return f"<html><body>{article(sentence, 'Renewed')}<h2>You may also like</h2><ul>{cards}</ul>"
 
     url = "https://www.trade.example/tv/tv-news/series-renewed-for-third-season-123/"
     sisters = [
@@ -225,10 +221,7 @@ def test_a_list_of_stories_on_other_sites_is_a_network_widget_not_related():
 
 
 def test_div_cards_with_a_teaser_and_an_author_between_headlines_stay_one_list_until_the_footer():
-    from cleaners.api import Sieve
-
     sentence = "Product teams track {} metrics each week and review them with the design team on Fridays."
-    prose = " ".join(sentence.format(n) for n in range(30))
     titles = [
         "UX Audit: how to conduct one, step by step",
         "Twelve UX metrics to measure and enhance",
@@ -241,7 +234,7 @@ def test_div_cards_with_a_teaser_and_an_author_between_headlines_stay_one_list_u
         for n, title in enumerate(titles)
     )
     html = (
-        f"<html><body><article><h1>UX metrics</h1><p>{prose}</p></article><section><h2>Related articles</h2>{cards}"
+        f"<html><body>{article(sentence, 'UX metrics')}<section><h2>Related articles</h2>{cards}"
         '</section><footer><div><a href="/blog/about-our-company-story/">About our company and its story</a></div>'
         "</footer></body></html>"
     )
@@ -251,19 +244,15 @@ def test_div_cards_with_a_teaser_and_an_author_between_headlines_stay_one_list_u
 
 
 def test_a_header_styled_as_a_tab_inside_a_nav_still_heads_the_cards_below_it():
-    from cleaners.api import Sieve
-
     sentence = "The mayor said on Monday that {} new bus routes would open before the end of the year."
-    prose = " ".join(sentence.format(n) for n in range(30))
     titles = ["Pharmacare wishes for the coming year", "Three reasons to be hopeful in the gloom"]
     cards = "".join(
         f'<div><h3><a href="/opinion/story-{n}-words-here/">{t}</a></h3></div>' for n, t in enumerate(titles)
     )
     html = (
-        f"<html><body><article><h1>Bus routes</h1><p>{prose}</p></article>"
+        f"<html><body>{article(sentence, 'Bus routes')}"
         f'<nav class="tabs"><h2>More Opinion</h2></nav><section>{cards}</section>'
         '<nav><h2>More sections</h2><ul><li><a href="/sport/">Sport and games today</a></li>'
         '<li><a href="/life/">Life and style today</a></li></ul></nav></body></html>'
     )
-    result = Sieve().clean(html, url="https://paper.example/news/bus-routes-open-story/")
-    assert [item["title"] for item in result.related_links] == titles
+    assert related_titles(html, url="https://paper.example/news/bus-routes-open-story/") == titles
