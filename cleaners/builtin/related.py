@@ -361,8 +361,7 @@ class RelatedLinksCleaner(Cleaner):
                 i += 1
                 continue
             items, j = _list_items(page, lines, i + 1)
-            block = page.block_at(line.start) if page.blocks else None
-            region = block.region if block is not None else None
+            region = _region(page, line)
             stories = [is_related_item(title, url, page.url) for _, _, title, url in items]
             if page.url and _network_widget(
                 [url for (_, _, _, url), story in zip(items, stories, strict=True) if story], page.url

@@ -66,7 +66,17 @@ def utf8_evidence(data: bytes) -> tuple[int, int]:
     text = data.decode("utf-8", "replace")
     own = data.count(b"\xef\xbf\xbd")
     replaced = text.count("\ufffd")
-    return replaced - own, sum(1 for ch in text if ch > "\x7f") - replaced
+    return replaced - own, _non_ascii(text) - replaced
+
+
+def _non_ascii(text: str) -> int:
+    """How many characters of ``text`` are not ASCII (counted in C: a page is up to megabytes)."""
+    return len(text) - len(text.encode("ascii", "ignore"))
+
+
+def _only_strays(bad: int, decoded: int) -> bool:
+    """A handful of undecodable sequences, or few beside the characters that decode: strays, not a wrong codec."""
+    return bad <= MAX_STRAY or bad * STRAY_RATIO <= decoded
 
 
 def mostly_utf8(data: bytes) -> bool:
@@ -78,7 +88,7 @@ def mostly_utf8(data: bytes) -> bool:
     is no evidence, and a single-byte guess decodes a lone ``0xE9`` as the ``é`` it likely is.
     """
     bad, multibyte = utf8_evidence(data)
-    return multibyte > 0 and (bad <= MAX_STRAY or bad * STRAY_RATIO <= multibyte)
+    return multibyte > 0 and _only_strays(bad, multibyte)
 
 
 def _guess_encoding(data: bytes) -> str | None:
@@ -193,12 +203,12 @@ def decode_html(data: bytes, content_type: str | None = None, max_bytes: int = D
         encoding, text = "utf-8", to_unicode(data, "utf-8")
     elif not _decoded_whole(data, encoding, text):
         bad = text.count("\ufffd")
-        decoded = sum(1 for ch in text if ch > "\x7f") - bad
+        decoded = _non_ascii(text) - bad
         chosen = _codec(encoding)
         better = None
         # A handful of stray bytes never make a page "mostly undecodable": a single 0xFF in an ASCII page stays
         # the page's declared UTF-8 (a single-byte charset would fit it and mangle nothing visible, then everything).
-        if bad > MAX_STRAY and bad * STRAY_RATIO > decoded:
+        if not _only_strays(bad, decoded):
             better = next((c for c in _candidates(data, content_type) if c != chosen and _fits(data, c)), None)
         if better is not None:
             note = (
